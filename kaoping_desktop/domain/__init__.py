@@ -1,0 +1,1 @@
+"""Plain-Python domain: rules, scoring and validation. No Qt, no database."""

@@ -1,0 +1,54 @@
+"""Exact scores: Fractions inside, half-up rounding to two decimals only at the edge."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+CENT = Decimal("0.01")
+
+
+def round_half_up(value: Fraction, places: int = 2) -> Decimal:
+    """Round an exact value half away from zero (scores are never negative, so half up)."""
+    scale = 10**places
+    scaled = abs(value) * scale
+    whole = int(scaled)  # floor for non-negative
+    if scaled - whole >= Fraction(1, 2):
+        whole += 1
+    result = Decimal(whole).scaleb(-places)
+    return -result if value < 0 else result
+
+
+def display(value: Fraction, places: int = 2) -> str:
+    """Two-decimal text for people: 92.15, 8.00."""
+    return f"{round_half_up(value, places):.{places}f}"
+
+
+def json_number(value: Fraction) -> int | float:
+    """A rounded score for results JSON: 8 rather than 8.0, 92.15 as typed.
+
+    The value is rounded exactly first; the float only carries the two-decimal
+    result to the JSON text, where its shortest repr is exactly those digits.
+    """
+    rounded = round_half_up(value)
+    if rounded == rounded.to_integral_value():
+        return int(rounded)
+    return float(rounded)
+
+
+def to_text(value: Fraction) -> str:
+    """Lossless text form for storage: "19/3" or "92.15"-like when it terminates."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    d = value.denominator
+    while d % 2 == 0:
+        d //= 2
+    while d % 5 == 0:
+        d //= 5
+    if d == 1:
+        return str(Decimal(value.numerator) / Decimal(value.denominator))
+    return f"{value.numerator}/{value.denominator}"
+
+
+def from_text(text: str) -> Fraction:
+    return Fraction(text)

@@ -1,0 +1,122 @@
+"""Month results as the JSON of formats.md, and as an exact snapshot for closed months."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from .numbers import from_text, json_number, to_text
+from .scoring import MonthResult, PersonResult, WindowResult
+
+SNAPSHOT_FORMAT = 1
+
+
+def results_json(result: MonthResult) -> dict:
+    """The `results --json` object: rounded to two decimals, windows by rank, people by window then id."""
+    return {
+        "month": result.month,
+        "closed": result.closed,
+        "windows": [
+            {
+                "code": w.code,
+                "name": w.name,
+                "department": w.department,
+                "chief_component": json_number(w.chief_component),
+                "staff_component": json_number(w.staff_component),
+                "categories": {k: json_number(v) for k, v in w.categories.items()},
+                "total": json_number(w.total),
+                "rank": w.rank,
+                "disqualified": w.disqualified,
+                "warnings": list(w.warnings),
+                "grade": w.grade,
+                "red_flag": w.red_flag,
+            }
+            for w in result.windows
+        ],
+        "people": [
+            {
+                "id": p.person_id,
+                "name": p.name,
+                "window": p.window_code,
+                "role": p.role,
+                "score": json_number(p.score),
+            }
+            for p in result.people
+        ],
+    }
+
+
+def to_snapshot(result: MonthResult) -> dict:
+    """Lossless form stored when a month is closed (Fractions as text)."""
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "month": result.month,
+        "windows": [
+            {
+                "code": w.code,
+                "name": w.name,
+                "department": w.department,
+                "chief_component": to_text(w.chief_component),
+                "staff_component": to_text(w.staff_component),
+                "categories": {k: to_text(v) for k, v in w.categories.items()},
+                "total": to_text(w.total),
+                "rank": w.rank,
+                "disqualified": w.disqualified,
+                "warnings": list(w.warnings),
+                "grade": w.grade,
+                "red_flag": w.red_flag,
+                "chief_ids": list(w.chief_ids),
+                "staff_ids": list(w.staff_ids),
+            }
+            for w in result.windows
+        ],
+        "people": [
+            {
+                "id": p.person_id,
+                "name": p.name,
+                "window": p.window_code,
+                "role": p.role,
+                "score": to_text(p.score),
+                "deductions": {k: to_text(v) for k, v in p.deductions.items()},
+                "chief_share": to_text(p.chief_share),
+            }
+            for p in result.people
+        ],
+    }
+
+
+def from_snapshot(data: dict, closed: bool = True) -> MonthResult:
+    windows = tuple(
+        WindowResult(
+            code=w["code"],
+            name=w["name"],
+            department=w["department"],
+            chief_component=from_text(w["chief_component"]),
+            staff_component=from_text(w["staff_component"]),
+            categories={k: from_text(v) for k, v in w["categories"].items()},
+            total=from_text(w["total"]),
+            rank=int(w["rank"]),
+            disqualified=bool(w["disqualified"]),
+            warnings=tuple(w["warnings"]),
+            grade=w.get("grade", ""),
+            red_flag=bool(w.get("red_flag", False)),
+            chief_ids=tuple(w.get("chief_ids", ())),
+            staff_ids=tuple(w.get("staff_ids", ())),
+        )
+        for w in data["windows"]
+    )
+    people = tuple(
+        PersonResult(
+            person_id=p["id"],
+            name=p["name"],
+            window_code=p["window"],
+            role=p["role"],
+            score=from_text(p["score"]),
+            deductions={k: from_text(v) for k, v in p.get("deductions", {}).items()},
+            chief_share=from_text(p.get("chief_share", "0")),
+        )
+        for p in data["people"]
+    )
+    return MonthResult(data["month"], windows, people, closed=closed)
+
+
+__all__ = ["results_json", "to_snapshot", "from_snapshot", "Fraction"]

@@ -1,0 +1,46 @@
+"""The center's own settings that scoring.md leaves to it: grades and 红旗窗口."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Grade:
+    name: str
+    minimum: Fraction  # a total at or above this earns the grade
+
+
+DEFAULT_GRADES = (
+    Grade("优秀", Fraction(95)),
+    Grade("良好", Fraction(85)),
+    Grade("合格", Fraction(70)),
+    Grade("不合格", Fraction(0)),
+)
+DEFAULT_RED_FLAG_COUNT = 3
+
+
+@dataclass(frozen=True)
+class ScoringSettings:
+    grades: tuple[Grade, ...] = DEFAULT_GRADES
+    red_flag_count: int = DEFAULT_RED_FLAG_COUNT
+    # Windows graded below this may not be 红旗窗口 even if they rank high enough.
+    red_flag_min_grade: str | None = None
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def grade_for(self, total: Fraction) -> str:
+        for grade in sorted(self.grades, key=lambda g: g.minimum, reverse=True):
+            if total >= grade.minimum:
+                return grade.name
+        return self.grades[-1].name if self.grades else ""
+
+    def validate(self) -> None:
+        if self.red_flag_count < 0:
+            raise ValueError("红旗窗口数量不能为负数")
+        names = [g.name for g in self.grades]
+        if len(set(names)) != len(names) or not names:
+            raise ValueError("等次名称不能为空或重复")
+        for g in self.grades:
+            if not (0 <= g.minimum <= 100):
+                raise ValueError(f"等次“{g.name}”的分数线必须在 0 到 100 之间")
