@@ -1,0 +1,3 @@
+from kaoping_desktop.cli.main import main
+
+raise SystemExit(main())

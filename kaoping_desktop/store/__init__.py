@@ -1,0 +1,1 @@
+"""Database layer: peewee models over data/schema.sql, migrations, repositories."""

@@ -1,0 +1,114 @@
+"""Opening the database file safely: identity check, integrity check, migrations.
+
+Modelled on how desktop apps protect their SQLite file: refuse a file that is
+not ours or is damaged, copy the file aside before upgrading it, and run each
+numbered migration in one transaction so a failure leaves the file as it was.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+from peewee import SqliteDatabase
+
+from .models import database
+
+APPLICATION_ID = 0x4B50444B  # "KPDK"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseError(Exception):
+    """A problem with the database file, with a message for the clerk."""
+
+
+def migrations() -> list[tuple[int, Path]]:
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        m = re.match(r"^(\d{4})_", path.name)
+        if m:
+            found.append((int(m.group(1)), path))
+    numbers = [n for n, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise DatabaseError(f"迁移脚本编号不连续：{numbers}")
+    return found
+
+
+def latest_version() -> int:
+    return len(migrations())
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
+
+
+def check_file(path: Path) -> tuple[int, int]:
+    """Return (application_id, user_version) after checking the file is ours and intact."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = _has_tables(conn)
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"无法打开数据库文件 {path}：文件已损坏或不是数据库（{exc}）") from exc
+    if app_id != APPLICATION_ID and (app_id != 0 or tables):
+        raise DatabaseError(f"{path} 不是本程序的数据库文件")
+    if result != "ok":
+        raise DatabaseError(f"数据库文件 {path} 完整性检查未通过：{result}。请从备份恢复。")
+    if version > latest_version():
+        raise DatabaseError(f"数据库文件 {path} 由更新版本的程序创建（版本 {version}），请升级程序后再打开")
+    return app_id, version
+
+
+def migrate(path: Path) -> int:
+    """Bring the file up to the latest schema version; returns the version it had."""
+    _, version = check_file(path) if path.exists() and path.stat().st_size else (0, 0)
+    pending = [(n, p) for n, p in migrations() if n > version]
+    if not pending:
+        return version
+    if version > 0:
+        # Keep the file as it was before the upgrade, next to it.
+        shutil.copy2(path, path.with_name(f"{path.name}.v{version}.bak"))
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for number, script in pending:
+            sql = script.read_text(encoding="utf-8")
+            try:
+                conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{sql}\n"
+                    f"PRAGMA application_id = {APPLICATION_ID};\n"
+                    f"PRAGMA user_version = {number};\nCOMMIT;"
+                )
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise DatabaseError(f"数据库升级到版本 {number} 失败，文件未改动：{exc}") from exc
+    finally:
+        conn.close()
+    return version
+
+
+def open_database(path: str | Path) -> SqliteDatabase:
+    """Open (creating if needed) and migrate the file, and bind the models to it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    migrate(path)
+    db = SqliteDatabase(
+        str(path),
+        pragmas={"foreign_keys": 1, "synchronous": 2, "busy_timeout": 5000},
+    )
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    return db
+
+
+def close_database() -> None:
+    db = database.obj
+    if db is not None and not db.is_closed():
+        db.close()

@@ -1,0 +1,241 @@
+"""Reading and writing roster, incidents, months, settings and the audit log.
+
+Functions here speak domain objects in and out; SQL is built only by peewee
+with bound parameters.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from datetime import date
+from fractions import Fraction
+
+from peewee import IntegrityError
+
+from ..domain import incidents as dom_inc
+from ..domain import roster as dom
+from ..domain.calendar import month_bounds
+from ..domain.settings import DEFAULT_GRADES, DEFAULT_RED_FLAG_COUNT, Grade, ScoringSettings
+from .models import (
+    Assignment,
+    AuditLog,
+    EvidenceType,
+    Incident,
+    Person,
+    ScoringMonth,
+    ServiceWindow,
+    Setting,
+    database,
+    now,
+)
+
+
+class MonthClosedError(Exception):
+    """Raised when anything tries to change a closed month."""
+
+    def __init__(self, month: str):
+        super().__init__(f"{month} 已锁定，不能修改。如确需修改，请先重新开放该月（需填写理由）。")
+        self.month = month
+
+
+def actor() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name on some Windows setups
+        return ""
+
+
+def audit(action: str, entity: str = "", entity_id: str = "", detail: dict | str = "") -> None:
+    if not isinstance(detail, str):
+        detail = json.dumps(detail, ensure_ascii=False, default=str)
+    AuditLog.create(actor=actor(), action=action, entity=entity, entity_id=str(entity_id), detail=detail)
+
+
+# --- roster ------------------------------------------------------------------
+
+
+def window_to_domain(w: ServiceWindow) -> dom.Window:
+    return dom.Window(w.code, w.name, w.department, w.start_date, w.end_date)
+
+
+def load_roster() -> tuple[list[dom.Window], list[dom.Person], list[dom.Assignment]]:
+    windows = [window_to_domain(w) for w in ServiceWindow.select().order_by(ServiceWindow.code)]
+    people = [dom.Person(p.staff_no, p.name, p.phone) for p in Person.select().order_by(Person.staff_no)]
+    assignments = [
+        dom.Assignment(a.person.staff_no, a.window.code, a.role, a.start_date, a.end_date)
+        for a in Assignment.select(Assignment, Person, ServiceWindow).join(Person).switch(Assignment).join(ServiceWindow)
+    ]
+    return windows, people, assignments
+
+
+def upsert_window(w: dom.Window) -> tuple[ServiceWindow, bool]:
+    row = ServiceWindow.get_or_none(ServiceWindow.code == w.code)
+    if row is None:
+        row = ServiceWindow.create(code=w.code, name=w.name, department=w.department, start_date=w.start, end_date=w.end)
+        audit("新增窗口", "window", w.code, {"name": w.name, "department": w.department})
+        return row, True
+    changed = (row.name, row.department, row.start_date, row.end_date) != (w.name, w.department, w.start, w.end)
+    if changed:
+        before = window_to_domain(row)
+        row.name, row.department, row.start_date, row.end_date = w.name, w.department, w.start, w.end
+        row.updated_at = now()
+        row.save()
+        audit("修改窗口", "window", w.code, {"before": before.__dict__, "after": w.__dict__})
+    return row, False
+
+
+def upsert_person(p: dom.Person) -> tuple[Person, bool]:
+    row = Person.get_or_none(Person.staff_no == p.id)
+    if row is None:
+        row = Person.create(staff_no=p.id, name=p.name, phone=p.phone)
+        audit("新增人员", "person", p.id, {"name": p.name})
+        return row, True
+    if (row.name, row.phone) != (p.name, p.phone):
+        audit("修改人员", "person", p.id, {"before": [row.name, row.phone], "after": [p.name, p.phone]})
+        row.name, row.phone, row.updated_at = p.name, p.phone, now()
+        row.save()
+    return row, False
+
+
+def replace_assignments(person_id: str, assignments: list[dom.Assignment]) -> None:
+    person = Person.get(Person.staff_no == person_id)
+    old = sorted(
+        (a.window.code, a.role, str(a.start_date), str(a.end_date))
+        for a in Assignment.select(Assignment, ServiceWindow).join(ServiceWindow).where(Assignment.person == person)
+    )
+    new = sorted((a.window_code, a.role, str(a.start), str(a.end)) for a in assignments)
+    if old == new:
+        return
+    Assignment.delete().where(Assignment.person == person).execute()
+    windows = {w.code: w for w in ServiceWindow.select()}
+    for a in assignments:
+        Assignment.create(person=person, window=windows[a.window_code], role=a.role, start_date=a.start, end_date=a.end)
+    audit("修改岗位", "person", person_id, {"before": old, "after": new})
+
+
+# --- incidents ---------------------------------------------------------------
+
+
+def _incident_query():
+    return (
+        Incident.select(Incident, ServiceWindow, Person, EvidenceType)
+        .join(ServiceWindow)
+        .switch(Incident)
+        .join(Person, join_type="LEFT OUTER")
+        .switch(Incident)
+        .join(EvidenceType)
+    )
+
+
+def incident_to_domain(row: Incident) -> dom_inc.Incident:
+    return dom_inc.Incident(
+        date=row.date,
+        window_code=row.window.code,
+        clause_code=row.clause_code,
+        count=row.count,
+        evidence_code=row.evidence_type.code,
+        variant=row.variant,
+        person_id=row.person.staff_no if row.person_id else None,
+        reference=row.reference,
+        note=row.note,
+        voided=bool(row.voided),
+        id=row.id,
+    )
+
+
+def load_incidents(first: date | None = None, last: date | None = None, include_voided: bool = True):
+    query = _incident_query()
+    if first is not None:
+        query = query.where(Incident.date >= first)
+    if last is not None:
+        query = query.where(Incident.date <= last)
+    if not include_voided:
+        query = query.where(Incident.voided == False)  # noqa: E712 (peewee expression)
+    return [incident_to_domain(r) for r in query.order_by(Incident.date, Incident.id)]
+
+
+def load_year_incidents(month: str) -> list[dom_inc.Incident]:
+    """Incidents from January of the month's year through the month (6.4 needs the earlier ones)."""
+    first = date(int(month[:4]), 1, 1)
+    return load_incidents(first, month_bounds(month)[1])
+
+
+def insert_incidents(incidents: list[dom_inc.Incident], standard_kinds: dict[str, str]) -> list[int]:
+    windows = {w.code: w.id for w in ServiceWindow.select(ServiceWindow.id, ServiceWindow.code)}
+    people = {p.staff_no: p.id for p in Person.select(Person.id, Person.staff_no)}
+    evidence = {e.code: e.id for e in EvidenceType.select()}
+    ids = []
+    for inc in incidents:
+        ensure_month_open(inc.month)
+        try:
+            row = Incident.create(
+                date=inc.date,
+                window=windows[inc.window_code],
+                person=people[inc.person_id] if inc.person_id else None,
+                standard_kind=standard_kinds[inc.clause_code],
+                clause_code=inc.clause_code,
+                variant=inc.variant,
+                count=inc.count,
+                evidence_type=evidence[inc.evidence_code],
+                reference=inc.reference,
+                note=inc.note,
+            )
+        except IntegrityError as exc:
+            if "month_closed" in str(exc):
+                raise MonthClosedError(inc.month) from exc
+            raise
+        ids.append(row.id)
+    return ids
+
+
+# --- months ------------------------------------------------------------------
+
+
+def month_row(month: str) -> ScoringMonth | None:
+    return ScoringMonth.get_or_none(ScoringMonth.month == month)
+
+
+def is_closed(month: str) -> bool:
+    row = month_row(month)
+    return bool(row and row.closed)
+
+
+def closed_months() -> set[str]:
+    return {m.month for m in ScoringMonth.select(ScoringMonth.month).where(ScoringMonth.closed == True)}  # noqa: E712
+
+
+def ensure_month_open(month: str) -> None:
+    if is_closed(month):
+        raise MonthClosedError(month)
+
+
+# --- settings ----------------------------------------------------------------
+
+DEFAULT_SETTINGS = {
+    "center_name": "XX县政务服务中心",
+    "grades": [[g.name, str(g.minimum)] for g in DEFAULT_GRADES],
+    "red_flag_count": DEFAULT_RED_FLAG_COUNT,
+    "signature_titles": ["考评人", "审核人", "中心负责人", "窗口首席代表确认"],
+}
+
+
+def get_setting(key: str):
+    row = Setting.get_or_none(Setting.key == key)
+    if row is None:
+        return DEFAULT_SETTINGS.get(key)
+    return json.loads(row.value)
+
+
+def set_setting(key: str, value) -> None:
+    old = get_setting(key)
+    if old == value:
+        return
+    with database.atomic():
+        Setting.replace(key=key, value=json.dumps(value, ensure_ascii=False)).execute()
+        audit("修改设置", "setting", key, {"before": old, "after": value})
+
+
+def scoring_settings() -> ScoringSettings:
+    grades = tuple(Grade(name, Fraction(minimum)) for name, minimum in get_setting("grades"))
+    return ScoringSettings(grades=grades, red_flag_count=int(get_setting("red_flag_count")))
