@@ -11,7 +11,7 @@ import json
 from datetime import date
 from fractions import Fraction
 
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
 from ..domain import incidents as dom_inc
 from ..domain import roster as dom
@@ -122,7 +122,7 @@ def _incident_query():
         Incident.select(Incident, ServiceWindow, Person, EvidenceType)
         .join(ServiceWindow)
         .switch(Incident)
-        .join(Person, join_type="LEFT OUTER")
+        .join(Person, JOIN.LEFT_OUTER)
         .switch(Incident)
         .join(EvidenceType)
     )

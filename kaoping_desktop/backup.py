@@ -1,0 +1,96 @@
+"""Copying the database file to a USB drive and back, without ever losing a month.
+
+Backups use SQLite's online backup API (a consistent copy even while the file
+is open), are checked after writing, and a restore first keeps the current
+file aside so that a wrong restore can itself be undone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Callable
+
+from .store.database import DatabaseError, check_file
+
+BACKUP_PREFIX = "kaoping-backup-"
+
+
+def _timestamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def backup_file(source: Path, dest_dir: Path, progress: Callable[[int, int], None] | None = None) -> Path:
+    """Write a checked copy of the database at `source` into `dest_dir`."""
+    source, dest_dir = Path(source), Path(dest_dir)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        return _backup_connection(src, dest_dir, progress)
+    finally:
+        src.close()
+
+
+def backup_to(db, dest_dir: Path, progress: Callable[[int, int], None] | None = None) -> Path:
+    """Back up the open peewee database."""
+    return backup_file(Path(db.database), dest_dir, progress)
+
+
+def _backup_connection(src: sqlite3.Connection, dest_dir: Path, progress) -> Path:
+    dest_dir = Path(dest_dir)
+    if not dest_dir.is_dir():
+        raise FileNotFoundError(f"备份目录不存在：{dest_dir}（请插入U盘或选择已有目录）")
+    final = dest_dir / f"{BACKUP_PREFIX}{_timestamp()}.db"
+    n = 1
+    while final.exists():
+        n += 1
+        final = dest_dir / f"{BACKUP_PREFIX}{_timestamp()}-{n}.db"
+    partial = final.with_suffix(".db.part")
+    dst = sqlite3.connect(partial)
+    try:
+        def _report(status, remaining, total):
+            if progress:
+                progress(total - remaining, total)
+
+        src.backup(dst, pages=64, progress=_report)
+        dst.execute("PRAGMA user_version")  # touch: make sure the copy is readable
+    finally:
+        dst.close()
+    try:
+        check_file(partial)
+        with open(partial, "rb+") as fh:  # flush to the USB stick before we say it is done
+            os.fsync(fh.fileno())
+    except Exception:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, final)
+    return final
+
+
+def restore(backup: Path, target: Path) -> Path | None:
+    """Replace `target` with a checked copy of `backup`; returns where the old file was kept."""
+    backup, target = Path(backup), Path(target)
+    if not backup.is_file():
+        raise FileNotFoundError(f"备份文件不存在：{backup}")
+    check_file(backup)  # refuses files that are not ours, damaged, or from a newer program
+    target.parent.mkdir(parents=True, exist_ok=True)
+    kept = None
+    if target.exists() and target.stat().st_size:
+        kept = target.with_name(f"{target.name}.before-restore-{_timestamp()}")
+        shutil.copy2(target, kept)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".restoring")
+    os.close(fd)
+    try:
+        shutil.copyfile(backup, tmp)
+        check_file(Path(tmp))
+        os.replace(tmp, target)
+    except Exception:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return kept
+
+
+__all__ = ["backup_file", "backup_to", "restore", "DatabaseError"]

@@ -1,0 +1,184 @@
+"""Headless subcommands (formats.md). Exit 0 success, 2 bad input, 1 anything else."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .. import __version__
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own errors are bad input too
+        self.print_usage(sys.stderr)
+        print(f"参数错误：{message}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_option = argparse.ArgumentParser(add_help=False)
+    db_option.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件（默认：本机的正常数据库）")
+
+    parser = _Parser(prog="kaoping-desktop", description="县政务服务中心窗口月度考评", parents=[db_option])
+    parser.add_argument("--version", action="version", version=f"kaoping-desktop {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("import-roster", parents=[db_option], help="导入人员名册（.xlsx）")
+    p.add_argument("file", type=Path)
+    p = sub.add_parser("import-incidents", parents=[db_option], help="导入扣分台账（.xlsx）")
+    p.add_argument("file", type=Path)
+    p = sub.add_parser("results", parents=[db_option], help="月度结果")
+    p.add_argument("--month", required=True)
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p = sub.add_parser("close-month", parents=[db_option], help="锁定月份")
+    p.add_argument("--month", required=True)
+    p = sub.add_parser("reopen-month", parents=[db_option], help="重新开放月份（须填写理由）")
+    p.add_argument("--month", required=True)
+    p.add_argument("--reason", required=True)
+    p = sub.add_parser("template", parents=[db_option], help="写出空白模板（人员名册、扣分台账）")
+    p.add_argument("dest", type=Path, nargs="?", default=Path("."))
+    p = sub.add_parser("export", parents=[db_option], help="导出月度评分表 PDF 与 Excel")
+    p.add_argument("--month", required=True)
+    p.add_argument("--pdf", type=Path)
+    p.add_argument("--xlsx", type=Path)
+    p = sub.add_parser("backup", parents=[db_option], help="备份数据库到目录（例如U盘）")
+    p.add_argument("dest", type=Path)
+    p = sub.add_parser("restore", parents=[db_option], help="从备份文件恢复数据库")
+    p.add_argument("backup_file", type=Path)
+    return parser
+
+
+def run(argv: list[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        from ..gui.app import run_gui  # Qt is only loaded when a window is wanted
+
+        return run_gui(getattr(args, "db", None))
+
+    from .. import services
+    from ..domain.validation import ImportRejected
+    from ..paths import default_database_path
+    from ..store.database import DatabaseError
+
+    db_path = Path(getattr(args, "db", None) or default_database_path())
+    try:
+        if args.command == "restore":
+            from .. import backup
+
+            backup.restore(args.backup_file, db_path)
+            print(f"已从 {args.backup_file} 恢复到 {db_path}")
+            return EXIT_OK
+        services.open_app_database(db_path)
+        return _COMMANDS[args.command](args)
+    except ImportRejected as exc:
+        print(f"导入失败，未写入任何数据。共 {len(exc.errors)} 处错误：", file=sys.stderr)
+        for error in exc.errors:
+            print(f"  {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (ValueError, services.ClosingRefused, services.MonthClosedError, FileNotFoundError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DatabaseError as exc:
+        print(f"数据库错误：{exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except Exception as exc:  # last resort: say something a person can report
+        print(f"程序错误：{type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def _import_roster(args) -> int:
+    from .. import services
+
+    report = services.import_roster(args.file)
+    print(
+        f"人员名册已导入：窗口新增 {report.windows_added}、更新 {report.windows_updated}；"
+        f"人员新增 {report.people_added}、更新 {report.people_updated}。"
+    )
+    for line in report.messages:
+        print(line)
+    return EXIT_OK
+
+
+def _import_incidents(args) -> int:
+    from .. import services
+
+    report = services.import_incidents(args.file)
+    print(f"扣分台账已导入：新增 {report.added} 条，已存在跳过 {report.already_present} 条。")
+    return EXIT_OK
+
+
+def _results(args) -> int:
+    from .. import services
+    from ..domain.numbers import display
+    from ..domain.results_io import results_json
+
+    result = services.month_results(args.month)
+    if args.json:
+        json.dump(results_json(result), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    print(f"{result.month} 月度结果{'（已锁定）' if result.closed else '（未锁定）'}")
+    for w in result.windows:
+        marks = [m for m, on in (("红旗窗口", w.red_flag), ("取消评优", w.disqualified)) if on] + list(w.warnings)
+        print(f"{w.rank:>3}  {w.code:<8} {w.name:<16} {display(w.total):>7}  {w.grade}  {' '.join(marks)}")
+    return EXIT_OK
+
+
+def _close_month(args) -> int:
+    from .. import services
+
+    result = services.close_month(args.month)
+    print(f"{result.month} 已锁定，共 {len(result.windows)} 个窗口、{len(result.people)} 人。")
+    return EXIT_OK
+
+
+def _reopen_month(args) -> int:
+    from .. import services
+
+    services.reopen_month(args.month, args.reason)
+    print(f"{args.month} 已重新开放。")
+    return EXIT_OK
+
+
+def _template(args) -> int:
+    from .. import services
+
+    for path in services.write_templates(args.dest):
+        print(path)
+    return EXIT_OK
+
+
+def _export(args) -> int:
+    from .. import services
+
+    if not args.pdf and not args.xlsx:
+        raise ValueError("请至少指定 --pdf 目录或 --xlsx 文件")
+    for path in services.export_month(args.month, pdf_dir=args.pdf, xlsx_file=args.xlsx):
+        print(path)
+    return EXIT_OK
+
+
+def _backup(args) -> int:
+    from .. import backup
+    from ..store.database import database
+
+    path = backup.backup_to(database.obj, args.dest)
+    print(f"已备份到 {path}")
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "import-roster": _import_roster,
+    "import-incidents": _import_incidents,
+    "results": _results,
+    "close-month": _close_month,
+    "reopen-month": _reopen_month,
+    "template": _template,
+    "export": _export,
+    "backup": _backup,
+}

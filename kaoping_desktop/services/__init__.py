@@ -1,0 +1,35 @@
+"""Application services: what the command line and the window both do.
+
+Each service reads what it needs through the store, decides in the domain, and
+writes in one transaction, so a refused operation leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..store import catalogue, repository
+from ..store.database import open_database
+from .errors import ClosingRefused, InputError, MonthClosedError
+from .months import close_month, compute_month, month_results, month_status, reopen_month
+
+
+def open_app_database(path: str | Path):
+    """Open the file (migrating it) and load the default standards on first start."""
+    db = open_database(path)
+    if catalogue.seed_defaults():
+        repository.audit("初始化", "database", str(path), "载入默认评分标准")
+    return db
+
+
+__all__ = [
+    "ClosingRefused",
+    "InputError",
+    "MonthClosedError",
+    "close_month",
+    "compute_month",
+    "month_results",
+    "month_status",
+    "open_app_database",
+    "reopen_month",
+]

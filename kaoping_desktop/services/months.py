@@ -1,0 +1,96 @@
+"""Month results: live scoring, closing (锁定) and reopening."""
+
+from __future__ import annotations
+
+import json
+
+from ..domain.calendar import parse_month
+from ..domain.results_io import from_snapshot, to_snapshot
+from ..domain.scoring import MonthResult, score_month
+from ..domain.standards import STAFF, WINDOW
+from ..store import catalogue, repository
+from ..store.models import ScoringMonth, database, now
+
+from .errors import ClosingRefused, InputError
+
+
+# --- results -----------------------------------------------------------------
+
+
+def compute_month(month: str) -> MonthResult:
+    """Score a month from the live data, ignoring any stored snapshot."""
+    windows, people, assignments = repository.load_roster()
+    return score_month(
+        month,
+        windows,
+        people,
+        assignments,
+        repository.load_year_incidents(month),
+        catalogue.load_standard_set(),
+        repository.scoring_settings(),
+    )
+
+
+def month_results(month: str) -> MonthResult:
+    """Official results of a closed month (as stored), live results otherwise."""
+    month = parse_month(month)
+    row = repository.month_row(month)
+    if row is not None and row.closed and row.results_json:
+        return from_snapshot(json.loads(row.results_json), closed=True)
+    return compute_month(month)
+
+
+def close_month(month: str) -> MonthResult:
+    month = parse_month(month)
+    with database.atomic():
+        row = repository.month_row(month)
+        if row is not None and row.closed:
+            raise ClosingRefused(f"{month} 已经锁定")
+        result = compute_month(month)
+        if not result.windows:
+            raise ClosingRefused(f"{month} 没有在岗窗口，无需锁定")
+        if result.blocking_warnings:
+            raise ClosingRefused(f"{month} 不能锁定：" + "；".join(result.blocking_warnings))
+        if row is None:
+            row = ScoringMonth.create(month=month)
+        row.closed = True
+        row.closed_by = repository.actor()
+        row.closed_at = now()
+        row.results_json = json.dumps(to_snapshot(result), ensure_ascii=False)
+        row.window_version = catalogue.version_row(WINDOW, month)
+        row.staff_version = catalogue.version_row(STAFF, month)
+        row.save()
+        repository.audit("锁定月份", "month", month, {"windows": len(result.windows), "people": len(result.people)})
+    return MonthResult(result.month, result.windows, result.people, closed=True)
+
+
+def reopen_month(month: str, reason: str) -> None:
+    month = parse_month(month)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError("重新开放月份必须填写理由")
+    with database.atomic():
+        row = repository.month_row(month)
+        if row is None or not row.closed:
+            raise InputError(f"{month} 没有锁定，无需重新开放")
+        previous = row.results_json
+        row.closed = False
+        row.reopened_at = now()
+        row.reopen_reason = reason
+        row.save()
+        # The official results as they were stay in the audit log.
+        repository.audit("重新开放月份", "month", month, {"reason": reason, "previous_results": previous})
+
+
+def month_status(month: str) -> dict:
+    row = repository.month_row(parse_month(month))
+    if row is None:
+        return {"closed": False}
+    return {
+        "closed": bool(row.closed),
+        "closed_by": row.closed_by,
+        "closed_at": row.closed_at,
+        "reopened_at": row.reopened_at,
+        "reopen_reason": row.reopen_reason,
+    }
+
