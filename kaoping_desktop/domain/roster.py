@@ -70,3 +70,36 @@ def overlapping_chiefs(assignments: list[Assignment]) -> list[tuple[Assignment, 
             ):
                 clashes.append((a, b))
     return clashes
+
+
+def _days_in(start: date | None, end: date | None, first: date, last: date) -> tuple[date, date] | None:
+    """The part of [start, end] inside [first, last], or None."""
+    lo = max(first, start) if start else first
+    hi = min(last, end) if end else last
+    return (lo, hi) if lo <= hi else None
+
+
+def closed_months_changed(
+    before_windows: list[Window],
+    before_assignments: list[Assignment],
+    after_windows: list[Window],
+    after_assignments: list[Assignment],
+    closed_months: set[str],
+) -> list[str]:
+    """Closed months whose roster (service days, who was where in which role) would differ."""
+
+    def picture(windows, assignments, month):
+        first, last = month_bounds(month)
+        w = {(x.code, _days_in(x.start, x.end, first, last)) for x in windows}
+        a = {
+            (x.person_id, x.window_code, x.role, _days_in(x.start, x.end, first, last))
+            for x in assignments
+            if _days_in(x.start, x.end, first, last)
+        }
+        return {i for i in w if i[1]}, a
+
+    return sorted(
+        m
+        for m in closed_months
+        if picture(before_windows, before_assignments, m) != picture(after_windows, after_assignments, m)
+    )

@@ -184,3 +184,36 @@ def clause_sort_key(code: str) -> tuple:
 
 def all_evidence_codes(standards: Iterable[Standard]) -> set[str]:
     return {e for s in standards for c in s.clauses for e in c.evidence_codes}
+
+
+def check_standard(std: Standard, evidence_codes: set[str]) -> list[str]:
+    """Problems that would make a standard unusable, in Chinese; empty when it is fine."""
+    problems: list[str] = []
+    cat_codes = [c.code for c in std.categories]
+    if len(set(cat_codes)) != len(cat_codes):
+        problems.append("类别编号重复")
+    seen: set[str] = set()
+    for cl in std.clauses:
+        if not cl.code.strip():
+            problems.append("条款编号不能为空")
+        if cl.code in seen:
+            problems.append(f"条款编号 {cl.code} 重复")
+        seen.add(cl.code)
+        if cl.category_code not in cat_codes:
+            problems.append(f"条款 {cl.code} 的类别 {cl.category_code} 不存在")
+        if not cl.text.strip():
+            problems.append(f"条款 {cl.code} 的内容不能为空")
+        names = [v.name for v in cl.variants]
+        if len(set(names)) != len(names):
+            problems.append(f"条款 {cl.code} 的情形重复")
+        if len(names) > 1 and "" in names:
+            problems.append(f"条款 {cl.code} 有多个情形时每个情形都要有名称")
+        for v in cl.variants:
+            for value in (v.window_points, v.chief_points, v.person_points):
+                if value < 0 or (value * 2).denominator != 1:
+                    problems.append(f"条款 {cl.code} 的分值必须是 0.5 的非负整数倍")
+                    break
+        for code in cl.evidence_codes:
+            if code not in evidence_codes:
+                problems.append(f"条款 {cl.code} 的评定依据 {code} 不存在")
+    return problems

@@ -1,0 +1,108 @@
+"""Editing the roster by hand: windows, people, assignments (the 人员名册 tab)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from ..domain.roster import (
+    ROLES,
+    Assignment,
+    Person,
+    Window,
+    closed_months_changed,
+    overlapping_chiefs,
+)
+from ..store import repository
+from ..store.models import database
+from .errors import InputError, MonthClosedError
+
+
+def _check_dates(start: date | None, end: date | None, what: str) -> None:
+    if start and end and start > end:
+        raise InputError(f"{what}的开始日期 {start} 晚于结束日期 {end}")
+
+
+def _apply(windows: list[Window], assignments: list[Assignment]) -> None:
+    """Refuse a roster that breaks a rule or changes a closed month; nothing is written then."""
+    old_windows, _, old_assignments = repository.load_roster()
+    clashes = overlapping_chiefs(assignments)
+    if clashes:
+        a, b = clashes[0]
+        raise InputError(f"窗口 {a.window_code} 同一时间只能有一名首席代表：{a.person_id} 与 {b.person_id} 的在岗时间重叠")
+    changed = closed_months_changed(old_windows, old_assignments, windows, assignments, repository.closed_months())
+    if changed:
+        raise MonthClosedError(changed[0])
+
+
+def save_window(window: Window, is_new: bool) -> None:
+    code = window.code.strip()
+    if not code:
+        raise InputError("窗口编号不能为空")
+    if not window.name.strip() or not window.department.strip():
+        raise InputError("窗口名称和进驻部门不能为空")
+    _check_dates(window.start, window.end, "窗口")
+    window = replace(window, code=code, name=window.name.strip(), department=window.department.strip())
+    windows, _, assignments = repository.load_roster()
+    exists = any(w.code == code for w in windows)
+    if is_new and exists:
+        raise InputError(f"窗口编号 {code} 已存在")
+    if not is_new and not exists:
+        raise InputError(f"窗口编号 {code} 不存在")
+    after = [w for w in windows if w.code != code] + [window]
+    with database.atomic():
+        _apply(after, assignments)
+        repository.upsert_window(window)
+
+
+def retire_window(code: str, last_day: date) -> None:
+    windows, _, _ = repository.load_roster()
+    current = next((w for w in windows if w.code == code), None)
+    if current is None:
+        raise InputError(f"窗口编号 {code} 不存在")
+    save_window(replace(current, end=last_day), is_new=False)
+
+
+def save_person(person: Person, assignments: list[Assignment], is_new: bool) -> None:
+    pid = person.id.strip()
+    if not pid:
+        raise InputError("工号不能为空")
+    if not person.name.strip():
+        raise InputError("姓名不能为空")
+    windows, people, all_assignments = repository.load_roster()
+    codes = {w.code for w in windows}
+    exists = any(p.id == pid for p in people)
+    if is_new and exists:
+        raise InputError(f"工号 {pid} 已存在")
+    for a in assignments:
+        if a.window_code not in codes:
+            raise InputError(f"窗口编号 {a.window_code} 不存在")
+        if a.role not in ROLES:
+            raise InputError(f"身份必须是 {'、'.join(ROLES)} 之一")
+        _check_dates(a.start, a.end, "在岗时间")
+    person = replace(person, id=pid, name=person.name.strip(), phone=person.phone.strip())
+    mine = [replace(a, person_id=pid) for a in assignments]
+    after = [a for a in all_assignments if a.person_id != pid] + mine
+    with database.atomic():
+        _apply(windows, after)
+        repository.upsert_person(person)
+        repository.replace_assignments(pid, mine)
+
+
+def move_person(person_id: str, to_window: str, role: str, first_day: date) -> None:
+    """End the person's open assignments the day before and start a new one."""
+    windows, people, all_assignments = repository.load_roster()
+    person = next((p for p in people if p.id == person_id), None)
+    if person is None:
+        raise InputError(f"工号 {person_id} 不存在")
+    mine = []
+    for a in all_assignments:
+        if a.person_id != person_id:
+            continue
+        if a.end is None or a.end >= first_day:
+            if a.start and a.start >= first_day:
+                raise InputError(f"{person.name} 在 {a.window_code} 的岗位从 {a.start} 开始，调岗日期必须晚于它")
+            a = replace(a, end=first_day - timedelta(days=1))
+        mine.append(a)
+    mine.append(Assignment(person_id, to_window, role, first_day, None))
+    save_person(person, mine, is_new=False)
