@@ -12,6 +12,7 @@ from ..store import catalogue, repository
 from ..store.database import open_database
 from .errors import ClosingRefused, InputError, MonthClosedError
 from .months import close_month, compute_month, month_results, month_status, reopen_month
+from .exports import ExportCancelled, export_month, export_year, month_verification_code
 
 
 def open_app_database(path: str | Path):
@@ -23,6 +24,10 @@ def open_app_database(path: str | Path):
 
 
 __all__ = [
+    "ExportCancelled",
+    "export_month",
+    "export_year",
+    "month_verification_code",
     "ClosingRefused",
     "InputError",
     "MonthClosedError",

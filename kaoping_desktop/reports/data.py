@@ -1,0 +1,375 @@
+"""What the printed sheets and workbooks show, as plain rows (pure: no Qt, no database).
+
+Everything stays exact (Fraction) here; the writers round half up to two
+decimals only when they put a number on paper or into a cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Iterable, Mapping
+
+from ..domain.calendar import month_bounds
+from ..domain.incidents import Incident
+from ..domain.roster import CHIEF, Person
+from ..domain.scoring import MonthResult, PersonResult, WindowResult
+from ..domain.standards import STAFF, WINDOW, Category, EvidenceType, Standard, StandardSet, clause_sort_key
+
+DRAFT_MARK = "草稿（未锁定）"
+CLOSED_MARK = "已锁定"
+RED_FLAG = "红旗窗口"
+DISQUALIFIED = "取消评优"
+KIND_LABELS = {WINDOW: "窗口", STAFF: "人员"}
+CLAUSE_TEXT_CHARS = 20
+ZERO = Fraction(0)
+
+
+def month_label(month: str) -> str:
+    """2026-10 -> 2026年10月"""
+    return f"{int(month[:4])}年{int(month[5:7])}月"
+
+
+def shorten(text: str, limit: int = CLAUSE_TEXT_CHARS) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def window_marks(w: WindowResult) -> list[str]:
+    marks = []
+    if w.red_flag:
+        marks.append(RED_FLAG)
+    if w.disqualified:
+        marks.append(DISQUALIFIED)
+    return marks
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """One non-voided incident with everything a sheet prints about it."""
+
+    date: date
+    window_code: str
+    window_name: str
+    kind: str  # WINDOW or STAFF
+    category_code: str
+    clause_code: str
+    clause_text: str
+    variant: str
+    count: int
+    evidence_code: str
+    evidence_name: str
+    reference: str
+    note: str
+    person_id: str | None
+    person_name: str
+    window_points: Fraction  # count × window points (window standard), else 0
+    chief_points: Fraction  # count × chief share (window standard), else 0
+    person_points: Fraction  # count × person points (staff standard), else 0
+    id: int | None = None
+
+    @property
+    def short_text(self) -> str:
+        return shorten(self.clause_text)
+
+    @property
+    def evidence_text(self) -> str:
+        return f"{self.evidence_name} {self.reference}".strip() if self.reference else self.evidence_name
+
+
+def incident_rows(
+    month: str,
+    incidents: Iterable[Incident],
+    standards: StandardSet,
+    evidence: Iterable[EvidenceType] | Mapping[str, str],
+    person_names: Mapping[str, str],
+    window_names: Mapping[str, str],
+) -> list[IncidentRow]:
+    """The month's non-voided incidents, by date, window, clause."""
+    first, last = month_bounds(month)
+    evidence_names = dict(evidence) if isinstance(evidence, Mapping) else {e.code: e.name for e in evidence}
+    window_std = standards.for_month(WINDOW, month)
+    staff_std = standards.for_month(STAFF, month)
+    rows = []
+    for inc in incidents:
+        if inc.voided or not (first <= inc.date <= last):
+            continue
+        clause = staff_std.clause(inc.clause_code)
+        kind = STAFF
+        if clause is None:
+            clause = window_std.clause(inc.clause_code)
+            kind = WINDOW
+        variant = clause.variant(inc.variant) if clause is not None else None
+        count = Fraction(inc.count)
+        rows.append(
+            IncidentRow(
+                date=inc.date,
+                window_code=inc.window_code,
+                window_name=window_names.get(inc.window_code, ""),
+                kind=kind,
+                category_code=clause.category_code if clause else "",
+                clause_code=inc.clause_code,
+                clause_text=clause.text if clause else "",
+                variant=inc.variant,
+                count=inc.count,
+                evidence_code=inc.evidence_code,
+                evidence_name=evidence_names.get(inc.evidence_code, inc.evidence_code),
+                reference=inc.reference,
+                note=inc.note,
+                person_id=inc.person_id,
+                person_name=person_names.get(inc.person_id, inc.person_id or "") if inc.person_id else "",
+                window_points=count * variant.window_points if variant and kind == WINDOW else ZERO,
+                chief_points=count * variant.chief_points if variant and kind == WINDOW else ZERO,
+                person_points=count * variant.person_points if variant and kind == STAFF else ZERO,
+                id=inc.id,
+            )
+        )
+    rows.sort(key=lambda r: (r.date, r.window_code, clause_sort_key(r.clause_code), r.person_id or "", r.id or 0))
+    return rows
+
+
+@dataclass(frozen=True)
+class CategoryLine:
+    """One line of a window's category table."""
+
+    code: str
+    label: str
+    full: Fraction
+    deducted: Fraction
+    score: Fraction
+    subtotal: bool = False  # 基础分 subtotal and 合计 lines
+    capped: bool = False  # deductions exceeded the category points (扣完为止)
+
+
+def category_lines(w: WindowResult, window_std: Standard, incidents: Iterable[IncidentRow] = ()) -> list[CategoryLine]:
+    """Category 1 split into chief and staff components, categories 2–6, and the total."""
+    raw: dict[str, Fraction] = {}
+    for r in incidents:
+        if r.kind == WINDOW and r.window_code == w.code:
+            raw[r.category_code] = raw.get(r.category_code, ZERO) + r.window_points
+    lines: list[CategoryLine] = []
+    full_total = ZERO
+    for cat in window_std.categories:
+        full_total += cat.points
+        if cat.computed:
+            parts = [c for c in window_std.clauses if c.category_code == cat.code]
+            halves = [c.points if c.points else cat.points / 2 for c in parts[:2]]
+            while len(halves) < 2:
+                halves.append(cat.points / 2)
+            labels = [parts[i].text if i < len(parts) else ("首席代表基础分", "窗口工作人员基础分")[i] for i in range(2)]
+            codes = [parts[i].code if i < len(parts) else f"{cat.code}.{i + 1}" for i in range(2)]
+            for code, label, full, score in zip(codes, labels, halves, (w.chief_component, w.staff_component)):
+                lines.append(CategoryLine(code, label, full, full - score, score))
+            score = w.categories.get(cat.code, ZERO)
+            lines.append(CategoryLine(cat.code, f"{cat.name}小计", cat.points, cat.points - score, score, subtotal=True))
+        else:
+            score = w.categories.get(cat.code, ZERO)
+            lines.append(
+                CategoryLine(
+                    cat.code, cat.name, cat.points, cat.points - score, score, capped=raw.get(cat.code, ZERO) > cat.points
+                )
+            )
+    lines.append(CategoryLine("", "合计", full_total, full_total - w.total, w.total, subtotal=True))
+    return lines
+
+
+@dataclass(frozen=True)
+class MonthReport:
+    """Everything the month's sheets and workbook print."""
+
+    result: MonthResult
+    window_standard: Standard
+    staff_standard: Standard
+    incidents: tuple[IncidentRow, ...]
+    center_name: str
+    signature_titles: tuple[str, ...]
+    generated_at: datetime
+    code: str
+    person_names: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def month(self) -> str:
+        return self.result.month
+
+    @property
+    def closed(self) -> bool:
+        return self.result.closed
+
+    @property
+    def status_text(self) -> str:
+        return CLOSED_MARK if self.closed else DRAFT_MARK
+
+    def staff_categories(self) -> list[Category]:
+        return self.staff_standard.scored_categories()
+
+    def window_categories(self) -> list[Category]:
+        return list(self.window_standard.categories)
+
+    def people_of(self, window_code: str) -> list[PersonResult]:
+        return [p for p in self.result.people if p.window_code == window_code]
+
+    def chief_names(self, w: WindowResult) -> list[str]:
+        names = {p.person_id: p.name for p in self.result.people}
+        names = {**self.person_names, **names}
+        ids = list(w.chief_ids) or [p.person_id for p in self.people_of(w.code) if p.role == CHIEF]
+        return [names.get(pid, pid) for pid in ids]
+
+    def incidents_of(self, window_code: str) -> list[IncidentRow]:
+        """The window's incidents plus staff-standard incidents of its people."""
+        people = {p.person_id for p in self.people_of(window_code)}
+        return [
+            r
+            for r in self.incidents
+            if r.window_code == window_code or (r.kind == STAFF and r.person_id in people)
+        ]
+
+    def category_lines(self, w: WindowResult) -> list[CategoryLine]:
+        return category_lines(w, self.window_standard, self.incidents)
+
+
+def build_month_report(
+    result: MonthResult,
+    incidents: Iterable[Incident],
+    standards: StandardSet,
+    evidence: Iterable[EvidenceType] | Mapping[str, str],
+    people: Iterable[Person] = (),
+    center_name: str = "",
+    signature_titles: Iterable[str] = (),
+    generated_at: datetime | None = None,
+) -> MonthReport:
+    from .verification import verification_code
+
+    incidents = list(incidents)
+    person_names = {p.id: p.name for p in people}
+    person_names.update({p.person_id: p.name for p in result.people})
+    window_names = {w.code: w.name for w in result.windows}
+    return MonthReport(
+        result=result,
+        window_standard=standards.for_month(WINDOW, result.month),
+        staff_standard=standards.for_month(STAFF, result.month),
+        incidents=tuple(incident_rows(result.month, incidents, standards, evidence, person_names, window_names)),
+        center_name=center_name,
+        signature_titles=tuple(signature_titles),
+        generated_at=generated_at or datetime.now().replace(microsecond=0),
+        code=verification_code(result, incidents),
+        person_names=person_names,
+    )
+
+
+# --- the year ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnualRow:
+    code: str
+    name: str
+    department: str
+    totals: dict[str, Fraction]  # month -> exact total, only months the window was scored
+    mean: Fraction
+    best: Fraction
+    worst: Fraction
+    red_flag_months: tuple[str, ...]
+    disqualified: bool
+    disqualified_from: str | None = None
+
+    @property
+    def red_flag_count(self) -> int:
+        return len(self.red_flag_months)
+
+
+def annual_months(year: int | str, results_by_month: Mapping[str, MonthResult]) -> list[str]:
+    prefix = f"{int(year):04d}-"
+    return sorted(m for m, r in results_by_month.items() if m.startswith(prefix) and r.windows)
+
+
+def annual_rows(year: int | str, results_by_month: Mapping[str, MonthResult]) -> list[AnnualRow]:
+    """Per window: each month's total, mean, best, worst, months as 红旗窗口, 取消评优; by window code."""
+    months = annual_months(year, results_by_month)
+    seen: dict[str, dict] = {}
+    for month in months:
+        for w in results_by_month[month].windows:
+            entry = seen.setdefault(w.code, {"totals": {}, "red": [], "dq_from": None})
+            entry["name"], entry["department"] = w.name, w.department  # the latest month's wins
+            entry["totals"][month] = w.total
+            if w.red_flag:
+                entry["red"].append(month)
+            if w.disqualified and entry["dq_from"] is None:
+                entry["dq_from"] = month
+    rows = []
+    for code in sorted(seen):
+        e = seen[code]
+        values = list(e["totals"].values())
+        rows.append(
+            AnnualRow(
+                code=code,
+                name=e["name"],
+                department=e["department"],
+                totals=dict(e["totals"]),
+                mean=sum(values, ZERO) / len(values),
+                best=max(values),
+                worst=min(values),
+                red_flag_months=tuple(e["red"]),
+                disqualified=e["dq_from"] is not None,
+                disqualified_from=e["dq_from"],
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class YearReport:
+    year: int
+    months: tuple[str, ...]
+    rows: tuple[AnnualRow, ...]
+    center_name: str
+    signature_titles: tuple[str, ...]
+    generated_at: datetime
+    code: str
+    closed: bool  # every month in it is closed
+
+    @property
+    def status_text(self) -> str:
+        return CLOSED_MARK if self.closed else DRAFT_MARK
+
+
+def build_year_report(
+    year: int | str,
+    results_by_month: Mapping[str, MonthResult],
+    month_codes: Mapping[str, str],
+    center_name: str = "",
+    signature_titles: Iterable[str] = (),
+    generated_at: datetime | None = None,
+) -> YearReport:
+    from .verification import combined_code
+
+    months = annual_months(year, results_by_month)
+    return YearReport(
+        year=int(year),
+        months=tuple(months),
+        rows=tuple(annual_rows(year, results_by_month)),
+        center_name=center_name,
+        signature_titles=tuple(signature_titles),
+        generated_at=generated_at or datetime.now().replace(microsecond=0),
+        code=combined_code([f"{m}:{month_codes.get(m, '')}" for m in months]),
+        closed=bool(months) and all(results_by_month[m].closed for m in months),
+    )
+
+
+__all__ = [
+    "AnnualRow",
+    "CategoryLine",
+    "DRAFT_MARK",
+    "IncidentRow",
+    "MonthReport",
+    "YearReport",
+    "annual_months",
+    "annual_rows",
+    "build_month_report",
+    "build_year_report",
+    "category_lines",
+    "incident_rows",
+    "month_label",
+    "shorten",
+    "window_marks",
+]

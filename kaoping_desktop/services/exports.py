@@ -1,0 +1,232 @@
+"""Exporting a month or a year to PDF sheets and Excel workbooks.
+
+The database must already be open (services.open_app_database). Data comes
+from the store and the month's results (official snapshot of a closed month,
+live results otherwise); kaoping_desktop.reports lays it out.
+
+Every file is written under a temporary name in its target folder and then
+moved into place with os.replace, so a cancel or an error never leaves a
+half-written file behind. No Qt here: the window runs this in a worker and
+passes `progress` and `cancelled`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+from ..domain.calendar import month_bounds, parse_month
+from ..reports import pdf, xlsx
+from ..reports.data import MonthReport, YearReport, build_month_report, build_year_report
+from ..reports.verification import verification_code
+from .months import month_results
+from ..store import catalogue, repository
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+WINDOW_SHEET_SUFFIX = "窗口评分表"
+SUMMARY_SUFFIX = "月度汇总"
+STAFF_SUFFIX = "人员得分表"
+
+
+class ExportCancelled(Exception):
+    """The user cancelled; the files already written in this export were removed."""
+
+    def __init__(self, message: str = "导出已取消，本次已生成的文件已删除"):
+        super().__init__(message)
+
+
+# --- gathering --------------------------------------------------------------------
+
+
+def _settings() -> tuple[str, tuple[str, ...]]:
+    center = repository.get_setting("center_name") or ""
+    titles = tuple(t for t in (repository.get_setting("signature_titles") or ()) if str(t).strip())
+    return center, titles
+
+
+def month_incidents(month: str):
+    first, last = month_bounds(month)
+    return repository.load_incidents(first, last, include_voided=False)
+
+
+def month_report(month: str, generated_at: datetime | None = None) -> MonthReport:
+    """Everything the month's sheets print, read from the open database."""
+    month = parse_month(month)
+    result = month_results(month)
+    _, people, _ = repository.load_roster()
+    center, titles = _settings()
+    return build_month_report(
+        result,
+        month_incidents(month),
+        catalogue.load_standard_set(),
+        catalogue.load_evidence(),
+        people,
+        center,
+        titles,
+        generated_at,
+    )
+
+
+def month_verification_code(month: str) -> str:
+    """The code printed on the month's sheets (for the results tab)."""
+    month = parse_month(month)
+    return verification_code(month_results(month), month_incidents(month))
+
+
+def year_months(year: int) -> list[str]:
+    """Months of the year that have results: January up to the last month that is
+    closed (or was ever closed) or has a non-voided incident."""
+    months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
+    incident_months = {i.month for i in repository.load_incidents(date(year, 1, 1), date(year, 12, 31), include_voided=False)}
+    used = [m for m in months if m in incident_months or repository.month_row(m) is not None]
+    if not used:
+        return []
+    return months[: months.index(used[-1]) + 1]
+
+
+def year_report(year: int | str, generated_at: datetime | None = None) -> YearReport:
+    year = int(year)
+    results = {}
+    codes = {}
+    for m in year_months(year):
+        result = month_results(m)
+        if result.windows:
+            results[m] = result
+            codes[m] = verification_code(result, month_incidents(m))
+    center, titles = _settings()
+    return build_year_report(year, results, codes, center, titles, generated_at)
+
+
+# --- writing ----------------------------------------------------------------------
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def safe_name(text: str) -> str:
+    """A window code as part of a file name on Windows and Linux."""
+    return _UNSAFE.sub("_", text).strip("._") or "_"
+
+
+def _write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        try:
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; the result is an ordinary file
+        except OSError:
+            pass
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+class _Batch:
+    """Writes jobs one by one; reports progress; on cancel removes what it wrote."""
+
+    def __init__(self, jobs: list[tuple[Path, Callable[[Path], object]]], progress: Progress | None, cancelled: Cancelled | None):
+        self.jobs = jobs
+        self.progress = progress
+        self.cancelled = cancelled
+        self.written: list[Path] = []
+
+    def _rollback(self) -> None:
+        for path in self.written:
+            path.unlink(missing_ok=True)
+        self.written.clear()
+
+    def run(self) -> list[Path]:
+        total = len(self.jobs)
+        if self.progress:
+            self.progress(0, total)
+        for done, (target, write) in enumerate(self.jobs, start=1):
+            if self.cancelled and self.cancelled():
+                self._rollback()
+                raise ExportCancelled()
+            self.written.append(_write_atomically(target, write))
+            if self.progress:
+                self.progress(done, total)
+        return list(self.written)
+
+
+def month_pdf_names(report: MonthReport) -> dict[str, str]:
+    """File name of every PDF of the month: window code -> name, plus "summary" and "staff"."""
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for w in sorted(report.result.windows, key=lambda x: x.code):
+        name = f"{report.month}_{safe_name(w.code)}_{WINDOW_SHEET_SUFFIX}.pdf"
+        n = 2
+        while name.lower() in used:  # two codes that only differ in unsafe characters
+            name = f"{report.month}_{safe_name(w.code)}-{n}_{WINDOW_SHEET_SUFFIX}.pdf"
+            n += 1
+        used.add(name.lower())
+        names[w.code] = name
+    names["summary"] = f"{report.month}_{SUMMARY_SUFFIX}.pdf"
+    names["staff"] = f"{report.month}_{STAFF_SUFFIX}.pdf"
+    return names
+
+
+def export_month(
+    month: str,
+    pdf_dir: str | Path | None = None,
+    xlsx_file: str | Path | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> list[Path]:
+    """Write the month's window sheets, summary and staff sheet into pdf_dir, and its workbook.
+
+    Returns the paths written. Raises ExportCancelled (after removing this
+    export's files) when `cancelled()` turns true between two files.
+    """
+    report = month_report(month)
+    jobs: list[tuple[Path, Callable[[Path], object]]] = []
+    if pdf_dir is not None:
+        folder = Path(pdf_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        names = month_pdf_names(report)
+        for w in sorted(report.result.windows, key=lambda x: x.code):
+            jobs.append((folder / names[w.code], lambda p, code=w.code: pdf.write_window_sheet(p, report, code)))
+        jobs.append((folder / names["summary"], lambda p: pdf.write_month_summary(p, report)))
+        jobs.append((folder / names["staff"], lambda p: pdf.write_staff_sheet(p, report)))
+    if xlsx_file is not None:
+        jobs.append((Path(xlsx_file), lambda p: xlsx.write_month_workbook(p, report)))
+    return _Batch(jobs, progress, cancelled).run()
+
+
+def export_year(
+    year: int | str,
+    pdf_file: str | Path | None = None,
+    xlsx_file: str | Path | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> list[Path]:
+    """Write the annual summary as a PDF and/or a workbook (sheet 年度汇总)."""
+    report = year_report(year)
+    jobs: list[tuple[Path, Callable[[Path], object]]] = []
+    if pdf_file is not None:
+        jobs.append((Path(pdf_file), lambda p: pdf.write_annual_summary(p, report)))
+    if xlsx_file is not None:
+        jobs.append((Path(xlsx_file), lambda p: xlsx.write_year_workbook(p, report)))
+    return _Batch(jobs, progress, cancelled).run()
+
+
+__all__ = [
+    "ExportCancelled",
+    "export_month",
+    "export_year",
+    "month_pdf_names",
+    "month_report",
+    "month_verification_code",
+    "year_months",
+    "year_report",
+]
