@@ -1,0 +1,245 @@
+"""Checking what people type or import: ids, dates, counts and whole incidents.
+
+Every message is Chinese and says what to fix. Nothing here touches a file or
+the database: callers pass in the roster and the standards they loaded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from fractions import Fraction
+from typing import Iterable
+
+from .incidents import Incident
+from .roster import Assignment, Window
+from .standards import OTHER_EVIDENCE, STAFF, EvidenceType, StandardSet
+
+EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 on Windows (with the 1900 leap-year quirk)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One wrong cell (or row) of an imported sheet."""
+
+    sheet: str
+    row: int  # the spreadsheet's own row number, header = 1
+    column: str  # header name, "" when the whole row is wrong
+    message: str
+
+    def __str__(self) -> str:
+        where = f"表「{self.sheet}」第 {self.row} 行" if self.row else f"表「{self.sheet}」"
+        if self.column:
+            where += f"【{self.column}】"
+        return f"{where}：{self.message}"
+
+
+class ImportRejected(ValueError):
+    """The whole file is refused; `errors` lists every wrong row."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = list(errors)
+        super().__init__(f"文件有 {len(self.errors)} 处错误，未导入任何数据")
+
+
+def normalise_text(value) -> str:
+    """Width-normalised (全角→半角), trimmed text; None and blanks become ""."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def normalise_id(value) -> str:
+    """An id kept as text: `W01`, `007`; internal spaces are removed too."""
+    return re.sub(r"\s+", "", normalise_text(value))
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+)
+
+
+def parse_date(value) -> date:
+    """An Excel date (cell or serial number) or text like 2026-10-08, 2026/10/8, 2026年10月8日."""
+    if isinstance(value, datetime):
+        if value.time() != datetime.min.time():
+            raise ValueError(f"日期不应带时间：{value}")
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError(f"不是日期：{value}")
+    if isinstance(value, (int, float)):
+        if float(value).is_integer() and 1 <= value <= 2958465:
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        raise ValueError(f"不是日期：{value}")
+    text = normalise_text(value).replace(" ", "")
+    if not text:
+        raise ValueError("日期不能为空")
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                raise ValueError(f"日期不存在：{text}") from None
+    raise ValueError(f"日期格式不正确：“{text}”，应为 2026-10-08、2026/10/8 或 2026年10月8日")
+
+
+def parse_optional_date(value) -> date | None:
+    if value is None or normalise_text(value) == "":
+        return None
+    return parse_date(value)
+
+
+def parse_count(value) -> int:
+    """A positive whole number (Excel may hand over 2.0)."""
+    if isinstance(value, bool):
+        raise ValueError(f"次数必须是正整数：{value}")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"次数必须是正整数：{value:g}")
+        number = int(value)
+    else:
+        text = normalise_text(value)
+        if not text:
+            raise ValueError("次数不能为空")
+        if not re.fullmatch(r"\+?\d+(\.0+)?", text):
+            raise ValueError(f"次数必须是正整数：“{text}”")
+        number = int(Fraction(text))
+    if number <= 0:
+        raise ValueError(f"次数必须是正整数：{number}")
+    if number > 999:
+        raise ValueError(f"次数过大：{number}，请核对")
+    return number
+
+
+def clause_code_from_cell(value, known: set[str]) -> str:
+    """The clause id as text. A number means Excel ate a trailing zero (5.10 → 5.1):
+    accept it only when exactly one known id reads as that number."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = Fraction(str(value))
+        matches = sorted(c for c in known if _as_number(c) == number)
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise ValueError(
+                f"条款 {value:g} 被 Excel 当成了数字，无法区分 {' 和 '.join(matches)}；请把【条款】列设为文本后重新填写"
+            )
+        raise ValueError(f"没有条款 {value:g}")
+    code = normalise_id(value)
+    return "P" + code[1:] if code[:1] == "p" else code
+
+
+def _as_number(code: str) -> Fraction | None:
+    try:
+        return Fraction(code)
+    except ValueError:
+        return None
+
+
+# --- a whole incident ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterView:
+    """The roster as an incident check needs it."""
+
+    windows: dict[str, Window]
+    person_names: dict[str, str]
+    assignments: tuple[Assignment, ...]
+
+    @classmethod
+    def build(cls, windows: Iterable[Window], people: Iterable, assignments: Iterable[Assignment]) -> "RosterView":
+        return cls({w.code: w for w in windows}, {p.id: p.name for p in people}, tuple(assignments))
+
+    def assigned_on(self, person_id: str, window_code: str, day: date) -> bool:
+        return any(
+            a.person_id == person_id and a.window_code == window_code and a.covers(day) for a in self.assignments
+        )
+
+
+def check_incident(
+    inc: Incident,
+    standards: StandardSet,
+    roster: RosterView,
+    evidence: Iterable[EvidenceType],
+) -> list[tuple[str, str]]:
+    """Problems with an incident as (column header, message); empty when it can be stored."""
+    problems: list[tuple[str, str]] = []
+    month = inc.month
+    window = roster.windows.get(inc.window_code)
+    if not inc.window_code:
+        problems.append(("窗口编号", "窗口编号不能为空"))
+    elif window is None:
+        problems.append(("窗口编号", f"窗口 {inc.window_code} 不在人员名册中"))
+    elif not window.in_service_on(inc.date):
+        problems.append(("窗口编号", f"窗口 {inc.window_code} 在 {inc.date} 不在服务期内"))
+
+    found = standards.find_clause(inc.clause_code, month) if inc.clause_code else None
+    kind = None
+    if not inc.clause_code:
+        problems.append(("条款", "条款不能为空"))
+    elif found is None:
+        problems.append(("条款", f"评分标准中没有条款 {inc.clause_code}"))
+    else:
+        std, clause = found
+        kind = std.kind
+        if clause.is_computed:
+            problems.append(("条款", f"条款 {clause.code} 由系统计算，不能录入扣分"))
+        elif clause.has_variants:
+            if not inc.variant:
+                names = "、".join(v.name for v in clause.variants)
+                problems.append(("情形", f"条款 {clause.code} 须填写情形：{names}"))
+            elif clause.variant(inc.variant) is None:
+                names = "、".join(v.name for v in clause.variants)
+                problems.append(("情形", f"条款 {clause.code} 没有情形“{inc.variant}”，应为：{names}"))
+        elif inc.variant:
+            problems.append(("情形", f"条款 {clause.code} 没有情形之分，请留空"))
+        allowed = set(clause.evidence_codes) | {OTHER_EVIDENCE}
+        known = {e.code for e in evidence}
+        if not inc.evidence_code:
+            problems.append(("评定依据", "评定依据不能为空"))
+        elif inc.evidence_code not in known:
+            problems.append(("评定依据", f"没有评定依据“{inc.evidence_code}”"))
+        elif inc.evidence_code not in allowed:
+            names = {e.code: e.name for e in evidence}
+            ok = "、".join(names.get(c, c) for c in clause.evidence_codes) or "无"
+            problems.append(
+                ("评定依据", f"条款 {clause.code} 不能以“{names[inc.evidence_code]}”为依据，可用：{ok}、其他")
+            )
+        if inc.evidence_code == OTHER_EVIDENCE and not inc.reference.strip():
+            problems.append(("依据说明", "评定依据为“其他”时须填写依据说明"))
+
+    if inc.person_id:
+        if inc.person_id not in roster.person_names:
+            problems.append(("工号", f"工号 {inc.person_id} 不在人员名册中"))
+        elif window is not None and not roster.assigned_on(inc.person_id, inc.window_code, inc.date):
+            problems.append(("工号", f"{roster.person_names[inc.person_id]}（{inc.person_id}）在 {inc.date} 不在窗口 {inc.window_code}"))
+    elif kind == STAFF:
+        problems.append(("工号", f"人员考评条款 {inc.clause_code} 须填写工号"))
+
+    if inc.count <= 0:
+        problems.append(("次数", "次数必须是正整数"))
+    return problems
+
+
+def evidence_code_from_text(text: str, evidence: Iterable[EvidenceType]) -> str | None:
+    """Evidence by id (`E07`) or name (`办件抽查`); `其他` means the other type."""
+    text = normalise_text(text)
+    if not text:
+        return ""
+    for e in evidence:
+        if text.upper() == e.code or text == e.name:
+            return e.code
+    if text in ("其他", "其它"):
+        return OTHER_EVIDENCE
+    return None
