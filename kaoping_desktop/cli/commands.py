@@ -83,6 +83,8 @@ def run(argv: list[str]) -> int:
     except (ValueError, services.ClosingRefused, services.MonthClosedError, FileNotFoundError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # output piped into `head` and closed early
+        return EXIT_OK
     except DatabaseError as exc:
         print(f"数据库错误：{exc}", file=sys.stderr)
         return EXIT_FAILURE

@@ -30,6 +30,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if not self.sheet:
+            return self.message
         where = f"表「{self.sheet}」第 {self.row} 行" if self.row else f"表「{self.sheet}」"
         if self.column:
             where += f"【{self.column}】"
@@ -238,7 +240,7 @@ def evidence_code_from_text(text: str, evidence: Iterable[EvidenceType]) -> str 
     if not text:
         return ""
     for e in evidence:
-        if text.upper() == e.code or text == e.name:
+        if text.upper() == e.code or text == normalise_text(e.name):
             return e.code
     if text in ("其他", "其它"):
         return OTHER_EVIDENCE

@@ -23,30 +23,17 @@ from ..domain.numbers import round_half_up
 from ..domain.standards import STAFF, WINDOW
 from .data import DISQUALIFIED, RED_FLAG, MonthReport, YearReport, month_label
 
-try:  # the import side's helper, when it is there
-    from ..excel.safe import escape_formula as _shared_escape
-except ImportError:  # pragma: no cover - depends on the other module being present
-    _shared_escape = None
+from ..domain.cells import escape_formula
 
 SCORE_FORMAT = "0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 KIND_TEXT = {WINDOW: "窗口", STAFF: "人员"}
 
 
-def _escape_formula(value):
-    """Text that starts like a formula gets a leading single quote; other values pass through."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def escape(value):
-    if _shared_escape is not None:
-        return _shared_escape(value)
-    return _escape_formula(value)
+    return escape_formula(value)
 
 
 class Score:

@@ -12,6 +12,7 @@ from ..store import catalogue, repository
 from ..store.database import open_database
 from .errors import ClosingRefused, InputError, MonthClosedError
 from .months import close_month, compute_month, month_results, month_status, reopen_month
+from .imports import LedgerReport, RosterReport, import_incidents, import_roster, write_templates
 from .exports import ExportCancelled, export_month, export_year, month_verification_code
 
 
@@ -24,6 +25,11 @@ def open_app_database(path: str | Path):
 
 
 __all__ = [
+    "LedgerReport",
+    "RosterReport",
+    "import_incidents",
+    "import_roster",
+    "write_templates",
     "ExportCancelled",
     "export_month",
     "export_year",

@@ -1,0 +1,13 @@
+"""Spreadsheet cell safety shared by every workbook the program writes."""
+
+from __future__ import annotations
+
+# Text starting with these would be run as a formula by Excel (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    """Text that would start a formula gets a leading apostrophe; other values pass through."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -1,0 +1,120 @@
+"""Turning the rows of an incident ledger (扣分台账) into incidents, or into errors.
+
+All or nothing: the caller writes the incidents only when `errors` is empty.
+Rows identical to stored incidents are counted, not added (see README,
+"Re-import"); a row dated in a closed month is always an error.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from .calendar import month_of
+from .incidents import Incident
+from .standards import EvidenceType, StandardSet
+from .validation import (
+    RosterView,
+    RowError,
+    check_incident,
+    clause_code_from_cell,
+    evidence_code_from_text,
+    normalise_id,
+    normalise_text,
+    parse_count,
+    parse_date,
+)
+
+SHEET = "扣分记录"
+REQUIRED = ["日期", "窗口编号", "条款", "次数", "评定依据"]
+OPTIONAL = ["工号", "情形", "依据说明", "备注"]
+
+
+@dataclass
+class LedgerPlan:
+    new: list[Incident] = field(default_factory=list)
+    already_present: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _variant_name(text: str, standards: StandardSet, clause_code: str, month: str) -> str:
+    """Match the typed variant to the clause's own spelling (全角/半角 brackets alike)."""
+    found = standards.find_clause(clause_code, month)
+    if found:
+        for v in found[1].variants:
+            if v.name and normalise_text(v.name) == normalise_text(text):
+                return v.name
+    return text
+
+
+def plan_ledger(
+    rows: Iterable[tuple[int, Mapping[str, object]]],
+    standards: StandardSet,
+    roster: RosterView,
+    evidence: list[EvidenceType],
+    closed_months: set[str],
+    stored: Iterable[Incident],
+) -> LedgerPlan:
+    """rows: (spreadsheet row number, {header: cell value})."""
+    plan = LedgerPlan()
+    known_codes = {c.code for s in standards.versions for c in s.clauses}
+    parsed: list[Incident] = []
+    for number, cells in rows:
+        row_errors: list[RowError] = []
+
+        def bad(column: str, message: str) -> None:
+            row_errors.append(RowError(SHEET, number, column, message))
+
+        def read(column, parse):
+            try:
+                return parse(cells.get(column))
+            except ValueError as exc:
+                bad(column, str(exc))
+                return None
+
+        day = read("日期", parse_date)
+        count = read("次数", parse_count)
+        clause = read("条款", lambda v: clause_code_from_cell(v, known_codes))
+        evidence_text = normalise_text(cells.get("评定依据"))
+        evidence_code = evidence_code_from_text(evidence_text, evidence)
+        if evidence_code is None:
+            bad("评定依据", f"没有评定依据“{evidence_text}”，请填写名称（如 办件抽查）或编号（如 E07）")
+        if day is None:
+            plan.errors.extend(row_errors)
+            continue
+        month = month_of(day)
+        incident = Incident(
+            date=day,
+            window_code=normalise_id(cells.get("窗口编号")),
+            clause_code=clause or "",
+            count=count or 1,
+            evidence_code=evidence_code or "",
+            variant=_variant_name(normalise_text(cells.get("情形")), standards, clause or "", month),
+            person_id=normalise_id(cells.get("工号")) or None,
+            reference=normalise_text(cells.get("依据说明")),
+            note=normalise_text(cells.get("备注")),
+        )
+        if month in closed_months:
+            bad("日期", f"{month} 已锁定，不能再导入该月的扣分；如确需补录，请先重新开放该月（须填写理由）")
+        already_wrong = {e.column for e in row_errors}  # one message per cell is enough
+        for column, message in check_incident(incident, standards, roster, evidence):
+            if column not in already_wrong and not (column in ("情形", "评定依据", "依据说明") and "条款" in already_wrong):
+                bad(column, message)
+        if row_errors:
+            plan.errors.extend(row_errors)
+        else:
+            parsed.append(incident)
+    if plan.errors:
+        return plan
+    # Identical rows are compared as a multiset, voided incidents included, so a
+    # ledger imported again after appending rows adds only the new ones.
+    remaining = Counter(inc.identity() for inc in stored)
+    for incident in parsed:
+        key = incident.identity()
+        if remaining[key] > 0:
+            remaining[key] -= 1
+            plan.already_present += 1
+        else:
+            plan.new.append(incident)
+    return plan
