@@ -162,30 +162,37 @@ def load_year_incidents(month: str) -> list[dom_inc.Incident]:
 
 
 def insert_incidents(incidents: list[dom_inc.Incident], standard_kinds: dict[str, str]) -> list[int]:
+    """Insert new incidents (call inside a transaction); returns their ids in order."""
     windows = {w.code: w.id for w in ServiceWindow.select(ServiceWindow.id, ServiceWindow.code)}
     people = {p.staff_no: p.id for p in Person.select(Person.id, Person.staff_no)}
     evidence = {e.code: e.id for e in EvidenceType.select()}
+    for month in sorted({inc.month for inc in incidents}):
+        ensure_month_open(month)
     ids = []
-    for inc in incidents:
-        ensure_month_open(inc.month)
-        try:
-            row = Incident.create(
-                date=inc.date,
-                window=windows[inc.window_code],
-                person=people[inc.person_id] if inc.person_id else None,
-                standard_kind=standard_kinds[inc.clause_code],
-                clause_code=inc.clause_code,
-                variant=inc.variant,
-                count=inc.count,
-                evidence_type=evidence[inc.evidence_code],
-                reference=inc.reference,
-                note=inc.note,
+    stamp = now()
+    try:
+        for inc in incidents:
+            # One INSERT each keeps the ids; the closed-month trigger still guards every row.
+            ids.append(
+                Incident.insert(
+                    date=inc.date,
+                    window=windows[inc.window_code],
+                    person=people[inc.person_id] if inc.person_id else None,
+                    standard_kind=standard_kinds[inc.clause_code],
+                    clause_code=inc.clause_code,
+                    variant=inc.variant,
+                    count=inc.count,
+                    evidence_type=evidence[inc.evidence_code],
+                    reference=inc.reference,
+                    note=inc.note,
+                    created_at=stamp,
+                    updated_at=stamp,
+                ).execute()
             )
-        except IntegrityError as exc:
-            if "month_closed" in str(exc):
-                raise MonthClosedError(inc.month) from exc
-            raise
-        ids.append(row.id)
+    except IntegrityError as exc:
+        if "month_closed" in str(exc):
+            raise MonthClosedError(incidents[len(ids)].month) from exc
+        raise
     return ids
 
 
