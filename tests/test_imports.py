@@ -274,3 +274,10 @@ def test_filled_template_imports(db):
     wb.save(ledger_path)
     assert services.import_incidents(ledger_path).added == 6
     assert totals()[0] == {"W01": Fraction("92.15")}
+
+
+def test_template_header_is_what_the_importer_reads():
+    from kaoping_desktop.domain import ledger_import
+    from kaoping_desktop.excel import templates
+
+    assert set(templates.LEDGER_HEADER) == set(ledger_import.REQUIRED + ledger_import.OPTIONAL)

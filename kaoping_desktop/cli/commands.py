@@ -56,8 +56,11 @@ def run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
-        from ..gui.app import run_gui  # Qt is only loaded when a window is wanted
-
+        try:
+            from ..gui.app import run_gui  # Qt is only loaded when a window is wanted
+        except ImportError as exc:
+            print(f"无法启动窗口（缺少 Qt 组件）：{exc}", file=sys.stderr)
+            return EXIT_FAILURE
         return run_gui(getattr(args, "db", None))
 
     from .. import services

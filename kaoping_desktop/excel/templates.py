@@ -14,8 +14,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..domain.ledger_import import OPTIONAL as LEDGER_OPTIONAL
-from ..domain.ledger_import import REQUIRED as LEDGER_REQUIRED
 from ..domain.ledger_import import SHEET as LEDGER_SHEET
 from ..domain.roster import ROLES
 from ..domain.roster_import import PEOPLE_SHEET, WINDOW_SHEET
@@ -29,7 +27,6 @@ ROWS = 1000  # rows prepared with text format and validation
 WINDOW_HEADER = ["窗口编号", "窗口名称", "进驻部门", "启用日期", "撤出日期"]
 PEOPLE_HEADER = ["工号", "姓名", "窗口编号", "身份", "在岗起始", "在岗截止", "联系电话"]
 LEDGER_HEADER = ["日期", "窗口编号", "工号", "条款", "情形", "次数", "评定依据", "依据说明", "备注"]
-assert set(LEDGER_HEADER) == set(LEDGER_REQUIRED + LEDGER_OPTIONAL)
 
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
