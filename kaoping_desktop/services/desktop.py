@@ -1,0 +1,45 @@
+"""What only the desktop window needs from the database: its path, threads, restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from .. import backup
+from ..store.database import close_database
+from ..store.models import database
+
+T = TypeVar("T")
+
+
+def database_path() -> Path | None:
+    db = database.obj
+    return Path(db.database) if db is not None else None
+
+
+def in_worker_connection(work: Callable[[], T]) -> T:
+    """Run `work` in a worker thread and close that thread's own SQLite connection after.
+
+    peewee keeps one connection per thread; without this the worker's
+    connection would stay open (and hold the file) after the thread ends.
+    """
+    try:
+        return work()
+    finally:
+        db = database.obj
+        if db is not None and not db.is_closed():
+            db.close()
+
+
+def close_for_restore() -> Path:
+    """Close the open database (main thread) before its file is replaced."""
+    path = database_path()
+    if path is None:
+        raise RuntimeError("数据库未打开")
+    close_database()
+    return path
+
+
+def restore_file(backup_file: str | Path, db_path: str | Path) -> Path | None:
+    """Replace the database file by a checked backup; returns where the old file was kept."""
+    return backup.restore(Path(backup_file), Path(db_path))
