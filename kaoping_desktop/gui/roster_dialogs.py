@@ -1,0 +1,263 @@
+"""Dialogs of the 人员名册 tab: window, person (with assignments), move, retire.
+
+Each dialog saves through the roster service in accept(); a refusal is shown in
+the dialog's errorLabel and the dialog stays open with nothing written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QDialog, QDialogButtonBox, QWidget
+
+from ..domain.roster import ROLES, WINDOW_STAFF, Assignment, Person, Window
+from ..services import InputError, MonthClosedError
+from ..services import roster as roster_service
+from .roster_models import AssignmentsModel
+from .uiload import load_into
+
+REFUSALS = (InputError, MonthClosedError)
+
+
+def to_qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def to_date(qdate: QDate) -> date:
+    return date(qdate.year(), qdate.month(), qdate.day())
+
+
+class OptionalDate:
+    """A QDateEdit plus a 不限 checkbox: checked means an open end (None)."""
+
+    def __init__(self, edit: QDateEdit, open_check: QCheckBox):
+        self.edit, self.open_check = edit, open_check
+        edit.setDate(QDate.currentDate())
+        open_check.toggled.connect(lambda checked: edit.setEnabled(not checked))
+
+    def value(self) -> date | None:
+        return None if self.open_check.isChecked() else to_date(self.edit.date())
+
+    def set_value(self, day: date | None) -> None:
+        self.open_check.setChecked(day is None)
+        self.edit.setEnabled(day is not None)
+        if day is not None:
+            self.edit.setDate(to_qdate(day))
+
+
+class ServiceDialog(QDialog):
+    """A dialog whose OK saves through a service; refusals stay in the dialog."""
+
+    ui_file = ""
+
+    def __init__(self, parent: QWidget | None, title: str):
+        super().__init__(parent)
+        load_into(self, self.ui_file)
+        self.setWindowTitle(title)
+        self.buttonBox.accepted.connect(self.accept)
+        self.buttonBox.rejected.connect(self.reject)
+        ok = self.buttonBox.button(QDialogButtonBox.Ok)
+        ok.setText("确定")
+        ok.setDefault(True)
+        self.buttonBox.button(QDialogButtonBox.Cancel).setText("取消")
+        self.errorLabel.hide()
+
+    def save(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def show_error(self, message: str) -> None:
+        self.errorLabel.setText(message)
+        self.errorLabel.setVisible(bool(message))
+
+    def accept(self) -> None:
+        try:
+            self.save()
+        except REFUSALS as exc:
+            self.show_error(str(exc))
+            return
+        self.show_error("")
+        super().accept()
+
+
+def fill_windows(combo, windows: list[Window], selected: str | None = None) -> None:
+    combo.clear()
+    for w in windows:
+        combo.addItem(f"{w.code} {w.name}", w.code)
+    if selected is not None:
+        combo.setCurrentIndex(max(0, combo.findData(selected)))
+
+
+class WindowDialog(ServiceDialog):
+    ui_file = "window_dialog.ui"
+
+    def __init__(self, parent=None, window: Window | None = None):
+        super().__init__(parent, "新增窗口" if window is None else f"编辑窗口 {window.code}")
+        self.is_new = window is None
+        self.start = OptionalDate(self.startEdit, self.startOpenCheck)
+        self.end = OptionalDate(self.endEdit, self.endOpenCheck)
+        self.start.set_value(window.start if window else None)
+        self.end.set_value(window.end if window else None)
+        if window is not None:
+            self.codeEdit.setText(window.code)
+            self.codeEdit.setReadOnly(True)  # the id is the key; a new code is a new window
+            self.nameEdit.setText(window.name)
+            self.departmentEdit.setText(window.department)
+            self.nameEdit.setFocus()
+        else:
+            self.codeEdit.setFocus()
+
+    def window_value(self) -> Window:
+        return Window(
+            self.codeEdit.text(),
+            self.nameEdit.text(),
+            self.departmentEdit.text(),
+            self.start.value(),
+            self.end.value(),
+        )
+
+    def save(self) -> None:
+        roster_service.save_window(self.window_value(), is_new=self.is_new)
+
+
+class PersonDialog(ServiceDialog):
+    ui_file = "person_dialog.ui"
+
+    def __init__(
+        self,
+        parent=None,
+        windows: list[Window] = (),
+        person: Person | None = None,
+        assignments: list[Assignment] = (),
+    ):
+        super().__init__(parent, "新增人员" if person is None else f"编辑人员 {person.name}（{person.id}）")
+        self.is_new = person is None
+        self.resize(680, 540)
+        fill_windows(self.windowCombo, list(windows))
+        self.roleCombo.addItems(list(ROLES))
+        self.roleCombo.setCurrentText(WINDOW_STAFF)
+        self.start = OptionalDate(self.startEdit, self.startOpenCheck)
+        self.end = OptionalDate(self.endEdit, self.endOpenCheck)
+        self.start.set_value(date.today())
+        self.end.set_value(None)
+        self.model = AssignmentsModel(self, {w.code: w for w in windows})
+        self.model.set_rows(list(assignments))
+        self.assignmentsView.setModel(self.model)
+        self.assignmentsView.horizontalHeader().setStretchLastSection(True)
+        self.assignmentsView.verticalHeader().hide()
+        self.assignmentsView.selectionModel().currentRowChanged.connect(self._row_selected)
+        self.addAssignmentButton.clicked.connect(self.add_assignment)
+        self.updateAssignmentButton.clicked.connect(self.update_assignment)
+        self.removeAssignmentButton.clicked.connect(self.remove_assignment)
+        if person is not None:
+            self.idEdit.setText(person.id)
+            self.idEdit.setReadOnly(True)
+            self.nameEdit.setText(person.name)
+            self.phoneEdit.setText(person.phone)
+            self.nameEdit.setFocus()
+        else:
+            self.idEdit.setFocus()
+        self._update_buttons()
+
+    # -- the assignment sub-form ------------------------------------------
+
+    def form_assignment(self) -> Assignment | None:
+        code = self.windowCombo.currentData()
+        if code is None:
+            self.show_error("请先新增窗口，再为人员安排岗位")
+            return None
+        start, end = self.start.value(), self.end.value()
+        if start and end and start > end:
+            self.show_error(f"在岗时间的开始日期 {start} 晚于结束日期 {end}")
+            return None
+        self.show_error("")
+        return Assignment(self.idEdit.text().strip(), code, self.roleCombo.currentText(), start, end)
+
+    def set_form(self, a: Assignment) -> None:
+        self.windowCombo.setCurrentIndex(max(0, self.windowCombo.findData(a.window_code)))
+        self.roleCombo.setCurrentText(a.role)
+        self.start.set_value(a.start)
+        self.end.set_value(a.end)
+
+    def _selected_row(self) -> int:
+        index = self.assignmentsView.selectionModel().currentIndex()
+        return index.row() if index.isValid() else -1
+
+    def _row_selected(self, current, _previous) -> None:
+        if current.isValid():
+            self.set_form(self.model.row_object(current.row()))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        has_row = self._selected_row() >= 0
+        self.updateAssignmentButton.setEnabled(has_row)
+        self.removeAssignmentButton.setEnabled(has_row)
+
+    def add_assignment(self) -> None:
+        a = self.form_assignment()
+        if a is not None:
+            self.model.set_rows(self.model.assignments() + [a])
+            self.assignmentsView.selectRow(self.model.rowCount() - 1)
+
+    def update_assignment(self) -> None:
+        row, a = self._selected_row(), self.form_assignment()
+        if row >= 0 and a is not None:
+            rows = self.model.assignments()
+            rows[row] = a
+            self.model.set_rows(rows)
+            self.assignmentsView.selectRow(row)
+
+    def remove_assignment(self) -> None:
+        row = self._selected_row()
+        if row >= 0:
+            rows = self.model.assignments()
+            del rows[row]
+            self.model.set_rows(rows)
+            self._update_buttons()
+
+    # -- saving ---------------------------------------------------------------
+
+    def save(self) -> None:
+        person = Person(self.idEdit.text(), self.nameEdit.text(), self.phoneEdit.text())
+        pid = person.id.strip()
+        assignments = [replace(a, person_id=pid) for a in self.model.assignments()]
+        roster_service.save_person(person, assignments, is_new=self.is_new)
+
+
+class MoveDialog(ServiceDialog):
+    ui_file = "move_dialog.ui"
+
+    def __init__(self, parent=None, person: Person | None = None, windows: list[Window] = (), current: Assignment | None = None):
+        super().__init__(parent, "调岗")
+        self.person = person
+        where = f"，现在 {current.window_code}（{current.role}）" if current else ""
+        self.personLabel.setText(f"{person.name}（{person.id}）{where}")
+        fill_windows(self.windowCombo, list(windows))
+        self.roleCombo.addItems(list(ROLES))
+        self.roleCombo.setCurrentText(current.role if current else WINDOW_STAFF)
+        self.firstDayEdit.setDate(QDate.currentDate())
+        self.windowCombo.setFocus()
+
+    def save(self) -> None:
+        code = self.windowCombo.currentData()
+        if code is None:
+            raise InputError("没有可调往的窗口")
+        roster_service.move_person(self.person.id, code, self.roleCombo.currentText(), to_date(self.firstDayEdit.date()))
+
+
+class RetireDialog(ServiceDialog):
+    ui_file = "retire_dialog.ui"
+
+    def __init__(self, parent=None, window: Window | None = None):
+        super().__init__(parent, "撤出窗口")
+        self.window_value = window
+        self.windowLabel.setText(f"窗口 {window.code} {window.name}（{window.department}）撤出后不再参加考评。")
+        self.lastDayEdit.setDate(to_qdate(window.end) if window.end else QDate.currentDate())
+        self.lastDayEdit.setFocus()
+
+    def save(self) -> None:
+        roster_service.retire_window(self.window_value.code, to_date(self.lastDayEdit.date()))
+
+
+__all__ = ["MoveDialog", "OptionalDate", "PersonDialog", "RetireDialog", "ServiceDialog", "WindowDialog"]

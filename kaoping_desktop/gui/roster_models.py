@@ -1,0 +1,177 @@
+"""Table models for the 人员名册 tab: windows, people, one person's assignments."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+
+from ..domain.roster import ROLES, Assignment, Person, Window
+
+# The object behind a row, and whether the row is retired (for the "show retired" filter).
+ObjectRole = Qt.UserRole + 1
+RetiredRole = Qt.UserRole + 2
+SortRole = Qt.UserRole + 3
+
+
+def show_date(day: date | None, open_text: str = "不限") -> str:
+    return day.isoformat() if day else open_text
+
+
+class _RowsModel(QAbstractTableModel):
+    """A read-only table of plain rows; subclasses say what each column shows."""
+
+    headers: Sequence[str] = ()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return self.headers[section]
+        return None
+
+    def row_object(self, row: int):
+        return self._rows[row]
+
+    def set_rows(self, rows: list) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def cell(self, obj, column: int) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def retired(self, obj) -> bool:
+        return False
+
+    def data(self, index: QModelIndex, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        obj = self._rows[index.row()]
+        if role in (Qt.DisplayRole, SortRole):
+            return self.cell(obj, index.column())
+        if role == Qt.ToolTipRole:
+            return self.cell(obj, index.column())
+        if role == ObjectRole:
+            return obj
+        if role == RetiredRole:
+            return self.retired(obj)
+        if role == Qt.ForegroundRole and self.retired(obj):
+            return Qt.gray
+        return None
+
+
+class WindowsModel(_RowsModel):
+    headers = ("窗口编号", "窗口名称", "进驻部门", "启用日期", "撤出日期", "状态")
+
+    def __init__(self, parent=None, today: date | None = None):
+        super().__init__(parent)
+        self.today = today or date.today()
+
+    def retired(self, w: Window) -> bool:
+        return w.end is not None and w.end < self.today
+
+    def cell(self, w: Window, column: int) -> str:
+        if column == 5:
+            if self.retired(w):
+                return "已撤出"
+            if w.start and w.start > self.today:
+                return "未启用"
+            return "在用"
+        return (w.code, w.name, w.department, show_date(w.start), show_date(w.end, ""))[column]
+
+
+class PersonRow:
+    """A person with the assignment shown in the table (today's, else the latest)."""
+
+    def __init__(self, person: Person, assignments: list[Assignment], windows: dict[str, Window], today: date):
+        self.person = person
+        self.assignments = sorted(assignments, key=lambda a: (a.start or date.min, a.window_code))
+        current = [a for a in self.assignments if a.covers(today)]
+        # The weightier role first when someone holds two posts today.
+        current.sort(key=lambda a: ROLES.index(a.role) if a.role in ROLES else len(ROLES))
+        self.current = current[0] if current else (self.assignments[-1] if self.assignments else None)
+        self.retired = not any(a.end is None or a.end >= today for a in self.assignments)
+        w = windows.get(self.current.window_code) if self.current else None
+        self.window_text = f"{w.code} {w.name}" if w else (self.current.window_code if self.current else "")
+
+
+class PeopleModel(_RowsModel):
+    headers = ("工号", "姓名", "窗口", "身份", "在岗起始", "在岗截止", "联系电话", "状态")
+
+    def retired(self, row: PersonRow) -> bool:
+        return row.retired
+
+    def cell(self, row: PersonRow, column: int) -> str:
+        a = row.current
+        if column == 7:
+            return "离岗" if row.retired else "在岗"
+        values = (
+            row.person.id,
+            row.person.name,
+            row.window_text,
+            a.role if a else "",
+            show_date(a.start) if a else "",
+            show_date(a.end, "") if a else "",
+            row.person.phone,
+        )
+        return values[column]
+
+
+def people_rows(
+    windows: list[Window], people: list[Person], assignments: list[Assignment], today: date
+) -> list[PersonRow]:
+    by_code = {w.code: w for w in windows}
+    mine: dict[str, list[Assignment]] = {}
+    for a in assignments:
+        mine.setdefault(a.person_id, []).append(a)
+    return [PersonRow(p, mine.get(p.id, []), by_code, today) for p in people]
+
+
+class AssignmentsModel(_RowsModel):
+    """One person's assignments, edited in the person dialog."""
+
+    headers = ("窗口", "身份", "在岗起始", "在岗截止")
+
+    def __init__(self, parent=None, windows: dict[str, Window] | None = None):
+        super().__init__(parent)
+        self.windows = windows or {}
+
+    def cell(self, a: Assignment, column: int) -> str:
+        w = self.windows.get(a.window_code)
+        window = f"{w.code} {w.name}" if w else a.window_code
+        return (window, a.role, show_date(a.start), show_date(a.end))[column]
+
+    def assignments(self) -> list[Assignment]:
+        return list(self._rows)
+
+
+class RosterFilter(QSortFilterProxyModel):
+    """Text filter over every column, and retired rows hidden unless asked for."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.show_retired = False
+        self.setFilterCaseSensitivity(Qt.CaseInsensitive)
+        self.setFilterKeyColumn(-1)
+        self.setSortRole(SortRole)
+
+    def set_show_retired(self, show: bool) -> None:
+        self.beginFilterChange()
+        self.show_retired = show
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
+        model = self.sourceModel()
+        if not self.show_retired and model.index(source_row, 0, source_parent).data(RetiredRole):
+            return False
+        return super().filterAcceptsRow(source_row, source_parent)
