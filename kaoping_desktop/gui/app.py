@@ -1,0 +1,77 @@
+"""Starting the desktop window: QApplication, a Chinese font, the database, MainWindow."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .. import APP_NAME, __version__
+
+# Tried in order when the default font cannot show Chinese.
+CJK_FAMILIES = (
+    "Microsoft YaHei UI",
+    "Microsoft YaHei",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+    "PingFang SC",
+    "SimSun",
+)
+
+
+def _shows_chinese(family: str) -> bool:
+    return QFontDatabase.WritingSystem.SimplifiedChinese in QFontDatabase.writingSystems(family)
+
+
+def ensure_cjk_font(app: QApplication) -> str:
+    """Keep the default font if it has Chinese, else switch to one that does; returns the family."""
+    font = app.font()
+    if _shows_chinese(font.family()):
+        return font.family()
+    available = set(QFontDatabase.families())
+    for family in CJK_FAMILIES:
+        if family in available and _shows_chinese(family):
+            break
+    else:
+        chinese = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+        if not chinese:
+            return font.family()  # nothing better installed; Qt falls back glyph by glyph
+        family = chinese[0]
+    new = QFont(family, font.pointSize() if font.pointSize() > 0 else 10)
+    app.setFont(new)
+    return family
+
+
+def setup_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName("kaoping")
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("窗口月度考评系统")
+    app.setApplicationVersion(__version__)
+    ensure_cjk_font(app)
+    return app
+
+
+def run_gui(db_path: str | Path | None) -> int:
+    from .. import services
+    from ..paths import default_database_path
+    from ..store.database import DatabaseError
+
+    app = setup_application()
+    path = Path(db_path) if db_path else default_database_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        services.open_app_database(path)
+    except (DatabaseError, OSError) as exc:
+        QMessageBox.critical(None, "无法打开数据库", f"无法打开数据库文件：\n{path}\n\n{exc}")
+        return 1
+
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    return app.exec()
