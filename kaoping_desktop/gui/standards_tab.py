@@ -12,8 +12,7 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QWidget
 from ..domain.calendar import add_months, month_of
 from ..domain.standards import DISQUALIFY_YEAR, STANDARD_KINDS, STANDARD_LABELS, WINDOW, Clause, Standard
 from ..services import MonthClosedError
-# Not `from ..services import catalogue`: that name is the store's catalogue there.
-from ..services.catalogue import describe_version, save_new_version, standard_set
+from ..services.desktop import rules  # services.catalogue, imported safely (see there)
 from ..services import roster_view
 from .roster_dialogs import ServiceDialog
 from .standards_models import ClauseFilter, ClauseRole, ClausesModel, VariantsModel
@@ -36,7 +35,7 @@ class ClauseDialog(ServiceDialog):
         self.saved: Standard | None = None
         category = standard.category(clause.category_code)
         self.clauseLabel.setText(
-            f"{describe_version(standard)}\n类别 {category.code} {category.name} · 条款 {clause.code}"
+            f"{rules.describe_version(standard)}\n类别 {category.code} {category.name} · 条款 {clause.code}"
         )
         self.textEdit.setPlainText(clause.text)
         self.unitEdit.setText(clause.unit)
@@ -107,7 +106,7 @@ class ClauseDialog(ServiceDialog):
         try:
             if not self.edited_clause().evidence_codes:
                 raise ValueError("至少要勾选一种评定依据")
-            self.saved = save_new_version(
+            self.saved = rules.save_new_version(
                 self.edited_standard(), self.effectiveMonthEdit.text(), self.noteEdit.text().strip()
             )
         except (ValueError, MonthClosedError) as exc:
@@ -144,7 +143,7 @@ class StandardsTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        self.standards = standard_set()
+        self.standards = rules.standard_set()
         self.evidence = roster_view.evidence_types()
         self._fill_versions()
 
@@ -162,7 +161,7 @@ class StandardsTab(QWidget):
         self.versionCombo.blockSignals(True)
         self.versionCombo.clear()
         for std in versions:
-            label = describe_version(std)
+            label = rules.describe_version(std)
             if std is in_force:
                 label += "　· 本月施行"
             self.versionCombo.addItem(label, (std.version, std.effective_month))
@@ -182,7 +181,7 @@ class StandardsTab(QWidget):
         std = self.current_standard()
         self.model.set_standard(std, self.evidence)
         self.describeLabel.setText(
-            f"{std.name} — {describe_version(std)}；共 {len(std.categories)} 类 {len(std.clauses)} 条"
+            f"{std.name} — {rules.describe_version(std)}；共 {len(std.categories)} 类 {len(std.clauses)} 条"
             if std
             else "没有评分标准"
         )
@@ -231,7 +230,7 @@ class StandardsTab(QWidget):
 
     def after_save(self, dialog: ClauseDialog) -> None:
         saved = dialog.saved
-        self.standards = standard_set()
+        self.standards = rules.standard_set()
         self._fill_versions(select=(saved.version, saved.effective_month))
         self.select_clause(dialog.clause.code)
         self.standards_changed.emit()
