@@ -72,6 +72,11 @@ def run_gui(db_path: str | Path | None) -> int:
 
     from .main_window import MainWindow
 
+    from ..services import desktop
+
     window = MainWindow()
     window.show()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        desktop.close()

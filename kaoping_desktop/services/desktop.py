@@ -52,6 +52,11 @@ def in_worker_connection(work: Callable[[], T]) -> T:
             db.close()
 
 
+def close() -> None:
+    """Close the main thread's connection (at exit)."""
+    close_database()
+
+
 def close_for_restore() -> Path:
     """Close the open database (main thread) before its file is replaced."""
     path = database_path()
