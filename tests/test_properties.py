@@ -55,17 +55,8 @@ from workbooks import write_ledger, write_roster
 
 
 def _catalogue_service():
-    """kaoping_desktop.services.catalogue, imported without breaking services.open_app_database.
-
-    BUG (see test_standard_catalogue.py::test_importing_the_rule_service_keeps_open_app_database_working):
-    importing the submodule rebinds the name `catalogue` inside services/__init__.py, which
-    open_app_database uses to mean store.catalogue. Put the package attribute back after importing.
-    """
-    package = sys.modules["kaoping_desktop.services"]
-    before = package.catalogue
-    module = importlib.import_module("kaoping_desktop.services.catalogue")
-    package.catalogue = before
-    return module
+    """kaoping_desktop.services.catalogue, the rule-editing service."""
+    return importlib.import_module("kaoping_desktop.services.catalogue")
 
 
 YEAR = 2026

@@ -534,20 +534,6 @@ def test_worked_example(standards):
 # --- the rule-editing service can be imported next to open_app_database ----------------
 
 
-class SeedDefaultsShadowed(AssertionError):
-    """The known failure below, and only that one."""
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=SeedDefaultsShadowed,
-    reason=(
-        "BUG: kaoping_desktop/services/__init__.py binds `catalogue` to store.catalogue and uses it in "
-        "open_app_database; importing the submodule kaoping_desktop.services.catalogue (the rule-editing "
-        "service) rebinds that package attribute to the submodule, after which open_app_database raises "
-        "AttributeError: module 'kaoping_desktop.services.catalogue' has no attribute 'seed_defaults'"
-    ),
-)
 def test_importing_the_rule_service_keeps_open_app_database_working(tmp_path):
     """Run in a fresh interpreter so this test's imports cannot disturb the rest of the session."""
     import subprocess
@@ -564,6 +550,4 @@ def test_importing_the_rule_service_keeps_open_app_database_working(tmp_path):
     done = subprocess.run(
         [sys.executable, "-c", code, str(tmp_path / "k.db")], capture_output=True, text=True, timeout=120
     )
-    if "has no attribute 'seed_defaults'" in done.stderr:
-        raise SeedDefaultsShadowed(done.stderr[-600:])
     assert done.returncode == 0, done.stderr[-2000:]

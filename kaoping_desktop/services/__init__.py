@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..store import catalogue, repository
+from ..store import catalogue as store_catalogue
+from ..store import repository
 from ..store.database import open_database
 from .errors import ClosingRefused, InputError, MonthClosedError
 from .months import close_month, compute_month, month_results, month_status, reopen_month
 from .imports import LedgerReport, RosterReport, import_incidents, import_roster, write_templates
 from .exports import ExportCancelled, export_month, export_year, month_verification_code
+from . import catalogue  # the rule-editing service, always under this name
 
 
 def open_app_database(path: str | Path):
     """Open the file (migrating it) and load the default standards on first start."""
     db = open_database(path)
-    if catalogue.seed_defaults():
+    if store_catalogue.seed_defaults():
         repository.audit("初始化", "database", str(path), "载入默认评分标准")
     return db
 
