@@ -15,7 +15,7 @@ from kaoping_desktop.domain.settings import Grade
 from kaoping_desktop.gui.settings_tab import SettingsTab
 from kaoping_desktop.gui.standards_tab import ClauseDialog, StandardsTab, next_month
 from kaoping_desktop.services import roster as roster_service
-from kaoping_desktop.services.desktop import rules
+from kaoping_desktop.services import catalogue as rules
 from kaoping_desktop.services.settings import load_settings
 from kaoping_desktop.store.database import close_database
 

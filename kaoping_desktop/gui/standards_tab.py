@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QHeaderView, QWidget
 from ..domain.calendar import add_months, month_of
 from ..domain.standards import DISQUALIFY_YEAR, STANDARD_KINDS, STANDARD_LABELS, WINDOW, Clause, Standard
 from ..services import MonthClosedError
-from ..services.desktop import rules  # services.catalogue, imported safely (see there)
+from ..services import catalogue as rules  # the rule-editing service
 from ..services import roster_view
 from .roster_dialogs import ServiceDialog
 from .standards_models import ClauseFilter, ClauseRole, ClausesModel, VariantsModel

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -12,25 +10,6 @@ from ..store.database import close_database
 from ..store.models import database
 
 T = TypeVar("T")
-
-
-def _import_rule_service():
-    """Import services.catalogue (rule editing) without breaking open_app_database.
-
-    Known bug (tests/test_standard_catalogue.py, xfail): services/__init__.py binds the
-    name `catalogue` to store.catalogue, and loading the submodule rebinds it, after
-    which open_app_database fails. Put the store module back; harmless once fixed.
-    """
-    package = sys.modules[__package__]
-    before = package.__dict__.get("catalogue")
-    module = importlib.import_module(".catalogue", __package__)
-    if before is not None and hasattr(before, "seed_defaults"):
-        package.catalogue = before
-    return module
-
-
-# The rule-editing service: standard_set, save_new_version, describe_version.
-rules = _import_rule_service()
 
 
 def database_path() -> Path | None:
