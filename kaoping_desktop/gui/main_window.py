@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, QStringListModel, Qt
-from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
 
 from .. import __version__, backup, services
@@ -75,6 +75,11 @@ class MainWindow(QMainWindow):
             (self.settings_tab, "设置"),
         ):
             self.tabs.addTab(widget, label)
+        # Ctrl+1 … Ctrl+5 switch tabs, for a clerk who keeps hands on the keyboard.
+        for n in range(self.tabs.count()):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{n + 1}"), self)
+            shortcut.activated.connect(lambda n=n: self.tabs.setCurrentIndex(n))
+            self.tabs.setTabToolTip(n, f"Ctrl+{n + 1}")
 
         if hasattr(self.entry_tab, "incidents_changed"):
             self.entry_tab.incidents_changed.connect(self._refresh_results)
