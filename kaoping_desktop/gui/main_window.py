@@ -40,6 +40,7 @@ class ImportErrorsDialog(QDialog):
     def __init__(self, parent: QWidget | None, file_name: str, errors: list):
         super().__init__(parent)
         load_into(self, "import_errors_dialog.ui")
+        self.layout().setContentsMargins(12, 12, 12, 12)
         self.setWindowTitle("导入失败")
         self.resize(760, 480)
         self.lines = [str(e) for e in errors]

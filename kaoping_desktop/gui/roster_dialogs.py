@@ -55,6 +55,7 @@ class ServiceDialog(QDialog):
     def __init__(self, parent: QWidget | None, title: str):
         super().__init__(parent)
         load_into(self, self.ui_file)
+        self.layout().setContentsMargins(12, 12, 12, 12)  # load_into leaves none; a dialog needs some
         self.setWindowTitle(title)
         self.buttonBox.accepted.connect(self.accept)
         self.buttonBox.rejected.connect(self.reject)
