@@ -13,21 +13,16 @@ from .. import __version__, backup, services
 from ..domain.validation import ImportRejected
 from ..services import desktop
 from ..services.settings import load_settings
+from .entry_tab import EntryTab
+from .results_tab import ResultsTab
 from .roster_tab import RosterTab
 from .settings_tab import SettingsTab
 from .standards_tab import StandardsTab
+from .tasks import run_task
 from .uiload import load_into, load_ui
 
 APP_TITLE_SUFFIX = "窗口月度考评系统"
 
-try:  # part B's tabs; a placeholder keeps the window usable until they exist
-    from .entry_tab import EntryTab
-except ImportError:  # pragma: no cover - removed once entry_tab.py exists
-    EntryTab = None
-try:
-    from .results_tab import ResultsTab
-except ImportError:  # pragma: no cover
-    ResultsTab = None
 
 
 def window_title(center_name: str) -> str:
@@ -64,8 +59,8 @@ class MainWindow(QMainWindow):
         self.last_dialog: QDialog | None = None
 
         self.roster_tab = RosterTab(self)
-        self.entry_tab = EntryTab(self) if EntryTab else self._placeholder("扣分录入")
-        self.results_tab = ResultsTab(self) if ResultsTab else self._placeholder("月度结果")
+        self.entry_tab = EntryTab(self)
+        self.results_tab = ResultsTab(self)
         self.standards_tab = StandardsTab(self)
         self.settings_tab = SettingsTab(self)
         for widget, label in (
@@ -82,8 +77,7 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(lambda n=n: self.tabs.setCurrentIndex(n))
             self.tabs.setTabToolTip(n, f"Ctrl+{n + 1}")
 
-        if hasattr(self.entry_tab, "incidents_changed"):
-            self.entry_tab.incidents_changed.connect(self._refresh_results)
+        self.entry_tab.incidents_changed.connect(self._incidents_changed)
         self.roster_tab.roster_changed.connect(self._refresh_entry_and_results)
         self.standards_tab.standards_changed.connect(self._refresh_entry_and_results)
         self.settings_tab.settings_saved.connect(self._settings_saved)
@@ -121,21 +115,14 @@ class MainWindow(QMainWindow):
                     setattr(self, name, child)
         form.deleteLater()
 
-    def _placeholder(self, name: str) -> QLabel:
-        label = QLabel(f"“{name}”页面尚未安装。", self)
-        label.setAlignment(Qt.AlignCenter)
-        return label
-
     # -- wiring ----------------------------------------------------------------
 
-    def _refresh_results(self) -> None:
-        if hasattr(self.results_tab, "refresh"):
-            self.results_tab.refresh()
+    def _incidents_changed(self) -> None:
+        self.results_tab.refresh()
 
     def _refresh_entry_and_results(self) -> None:
-        if hasattr(self.entry_tab, "refresh"):
-            self.entry_tab.refresh()
-        self._refresh_results()
+        self.entry_tab.refresh()
+        self.results_tab.refresh()
 
     def _settings_saved(self, _settings) -> None:
         self.retitle()
@@ -176,13 +163,8 @@ class MainWindow(QMainWindow):
         return self.show_message(QMessageBox.Information, "关于", text)
 
     def _run(self, title: str, label: str, work: Callable, cancellable: bool = False):
-        """Run `work(progress)` off the GUI thread with a progress dialog (tasks.run_task)."""
-        from .tasks import run_task
-
-        def in_thread(progress, cancelled):
-            return desktop.in_worker_connection(lambda: work(progress))
-
-        return run_task(self, title, label, in_thread, cancellable=cancellable)
+        """Run `work(progress)` off the GUI thread with a progress dialog (it closes the thread's connection)."""
+        return run_task(self, title, label, lambda progress, _cancelled: work(progress), cancellable=cancellable)
 
     # -- import / export ---------------------------------------------------------
 

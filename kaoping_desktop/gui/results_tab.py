@@ -129,7 +129,7 @@ class ResultsTab(QWidget):
             self.statusLabel.setText("未锁定（草稿）")
         self.closeButton.setEnabled(not self.result.closed and bool(self.result.windows))
         self.reopenButton.setEnabled(self.result.closed)
-        self.codeLabel.setText(f"校验码：{exports.month_verification_code(month)}" if self.result.windows else "")
+        self.codeLabel.setText(f"校验码：{exports.month_verification_code(month, self.result)}" if self.result.windows else "")
         warnings = [f"{w.code} {w.name}：{'、'.join(w.warnings)}" for w in self.result.windows if w.warnings]
         self.warningLabel.setText("提示：" + "；".join(warnings) if warnings else "")
         if selected:

@@ -73,10 +73,10 @@ def month_report(month: str, generated_at: datetime | None = None) -> MonthRepor
     )
 
 
-def month_verification_code(month: str) -> str:
-    """The code printed on the month's sheets (for the results tab)."""
+def month_verification_code(month: str, result=None) -> str:
+    """The code printed on the month's sheets (for the results tab, which passes its result)."""
     month = parse_month(month)
-    return verification_code(month_results(month), month_incidents(month))
+    return verification_code(result or month_results(month), month_incidents(month))
 
 
 def year_months(year: int) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from peewee import IntegrityError
+from peewee import JOIN, IntegrityError
 
 from ..domain.calendar import month_bounds, parse_month
 from ..domain.entry import DeductionPreview, preview_deduction
@@ -212,40 +212,62 @@ def month_incidents(month: str, include_voided: bool = True) -> list[IncidentRow
     standards = catalogue.load_standard_set()
     evidence = {e.code: e.name for e in catalogue.load_evidence()}
     query = (
-        repository._incident_query()
+        IncidentRecord.select(
+            IncidentRecord.id,
+            IncidentRecord.date,
+            ServiceWindow.code,
+            ServiceWindow.name,
+            Person.staff_no,
+            Person.name,
+            IncidentRecord.standard_kind,
+            IncidentRecord.clause_code,
+            IncidentRecord.variant,
+            IncidentRecord.count,
+            EvidenceType.code,
+            IncidentRecord.reference,
+            IncidentRecord.note,
+            IncidentRecord.voided,
+            IncidentRecord.void_reason,
+        )
+        .join(ServiceWindow)
+        .switch(IncidentRecord)
+        .join(Person, JOIN.LEFT_OUTER)
+        .switch(IncidentRecord)
+        .join(EvidenceType)
         .where((IncidentRecord.date >= first) & (IncidentRecord.date <= last))
         .order_by(IncidentRecord.date, IncidentRecord.id)
     )
     if not include_voided:
         query = query.where(IncidentRecord.voided == False)  # noqa: E712 (peewee expression)
     rows = []
-    for record in query:
-        found = standards.find_clause(record.clause_code, month)
+    zero = Fraction(0)
+    # Tuples, not model instances: a busy month has 10,000 rows and the table reloads often.
+    for (id_, day, wcode, wname, pid, pname, kind, ccode, vname, count, ecode, ref, note, voided, reason) in query.tuples():
+        found = standards.find_clause(ccode, month)
         clause = found[1] if found else None
-        variant = clause.variant(record.variant) if clause else None
-        zero = Fraction(0)
+        variant = clause.variant(vname) if clause else None
         rows.append(
             IncidentRow(
-                id=record.id,
-                date=record.date,
-                window_code=record.window.code,
-                window_name=record.window.name,
-                person_id=record.person.staff_no if record.person_id else "",
-                person_name=record.person.name if record.person_id else "",
-                standard_kind=record.standard_kind,
-                clause_code=record.clause_code,
+                id=id_,
+                date=date.fromisoformat(day) if isinstance(day, str) else day,
+                window_code=wcode,
+                window_name=wname,
+                person_id=pid or "",
+                person_name=pname or "",
+                standard_kind=kind,
+                clause_code=ccode,
                 clause_text=clause.text if clause else "",
-                variant=record.variant,
-                count=record.count,
-                evidence_code=record.evidence_type.code,
-                evidence_name=evidence.get(record.evidence_type.code, ""),
-                reference=record.reference,
-                note=record.note,
-                voided=bool(record.voided),
-                void_reason=record.void_reason,
-                window_points=record.count * variant.window_points if variant else zero,
-                chief_points=record.count * variant.chief_points if variant else zero,
-                person_points=record.count * variant.person_points if variant else zero,
+                variant=vname,
+                count=count,
+                evidence_code=ecode,
+                evidence_name=evidence.get(ecode, ""),
+                reference=ref,
+                note=note,
+                voided=bool(voided),
+                void_reason=reason,
+                window_points=count * variant.window_points if variant else zero,
+                chief_points=count * variant.chief_points if variant else zero,
+                person_points=count * variant.person_points if variant else zero,
             )
         )
     return rows
