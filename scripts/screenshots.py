@@ -19,13 +19,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from kaoping_desktop import services  # noqa: E402
-from kaoping_desktop.domain.calendar import month_of  # noqa: E402
 from kaoping_desktop.domain.roster import BACK_OFFICE, CHIEF, WINDOW_STAFF, Assignment, Person, Window  # noqa: E402
 from kaoping_desktop.services import desktop, roster  # noqa: E402
 from kaoping_desktop.services.incidents import IncidentInput, add_incident  # noqa: E402
 from kaoping_desktop.services.settings import load_settings, save_settings  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+MONTH = "2026-10"  # a fixed month, so the pictures do not depend on today
 TABS = {"人员名册": "roster", "扣分录入": "entry", "月度结果": "results", "评分标准": "standards", "设置": "settings"}
 
 WINDOWS = [
@@ -77,21 +77,20 @@ def main() -> int:
     from kaoping_desktop.gui.main_window import MainWindow
 
     app = setup_application()
-    today = date.today()
-    month = month_of(today)
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        build_demo(Path(tmp) / "demo.db", month, today.day)
+        build_demo(Path(tmp) / "demo.db", MONTH, 31)
         window = MainWindow()
         window.resize(1280, 800)
         window.show()
         window.roster_tab.select_person("1001")
         window.standards_tab.select_clause("4.4")
+        window.entry_tab.set_month(MONTH)
+        window.results_tab.set_month(MONTH)
+        window.results_tab.rankingTable.selectRow(0)
+        window.dbLabel.setText("数据库：demo.db（演示数据）")  # not the temporary folder's path
         for index in range(window.tabs.count()):
             window.tabs.setCurrentIndex(index)
-            page = window.tabs.currentWidget()
-            if index == 2 and hasattr(page, "refresh"):
-                page.refresh()
             for _ in range(5):
                 app.processEvents()
             target = OUT / f"{TABS[window.tabs.tabText(index)]}.png"
