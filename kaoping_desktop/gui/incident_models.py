@@ -95,17 +95,24 @@ class IncidentFilter(QSortFilterProxyModel):
         self._show_voided = False
         self._window = ""
 
+    def _refilter(self, name: str, value) -> None:
+        # Qt 6.10 replaced invalidateFilter() by begin/endFilterChange().
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            setattr(self, name, value)
+            self.endFilterChange()
+        else:
+            setattr(self, name, value)
+            self.invalidateFilter()
+
     def set_text(self, text: str) -> None:
-        self._needle = text.strip().lower()
-        self.invalidateFilter()
+        self._refilter("_needle", text.strip().lower())
 
     def set_show_voided(self, show: bool) -> None:
-        self._show_voided = show
-        self.invalidateFilter()
+        self._refilter("_show_voided", show)
 
     def set_window(self, code: str) -> None:
-        self._window = code
-        self.invalidateFilter()
+        self._refilter("_window", code)
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
         model: IncidentTableModel = self.sourceModel()
