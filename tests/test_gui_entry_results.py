@@ -158,8 +158,15 @@ def test_selecting_a_window_shows_its_incidents_people_and_chart(window):
     assert results.codeLabel.text().startswith("校验码：")
 
 
-def test_print_preview_paints_the_pages(window, qtbot):
-    dialog = window.results_tab.preview_dialog("window")
+@pytest.mark.parametrize("kind", ["window", "summary", "staff", "year"])
+def test_print_preview_paints_the_pages(window, qtbot, kind):
+    fill(window.entry_tab, date(2026, 10, 9), "3.1", evidence="E07")
+    assert window.entry_tab.save()
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(window.results_tab.document_pdf(kind)), "-"], capture_output=True, text=True).stdout
+    assert {"window": "窗口月度考评评分表", "summary": "W01", "staff": "李四", "year": "2026"}[kind] in text
+    dialog = window.results_tab.preview_dialog(kind)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitUntil(lambda: dialog.painted_pages >= 1, timeout=10000)

@@ -23,7 +23,7 @@ from .month_picker import MonthPicker
 from .results_models import CodeRole, PeopleModel, RankingModel, sorting_proxy
 from .uiload import load_into
 
-DOC_WINDOW, DOC_SUMMARY, DOC_STAFF = "window", "summary", "staff"
+DOC_WINDOW, DOC_SUMMARY, DOC_STAFF, DOC_YEAR = "window", "summary", "staff", "year"
 
 
 class TotalsChart(QWidget):
@@ -88,7 +88,8 @@ class ResultsTab(QWidget):
         layout = QVBoxLayout(self.chartHolder)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.chart)
-        for text, key in (("所选窗口评分表", DOC_WINDOW), ("月度汇总（通报）", DOC_SUMMARY), ("人员得分表", DOC_STAFF)):
+        documents = (("所选窗口评分表", DOC_WINDOW), ("月度汇总（通报）", DOC_SUMMARY), ("人员得分表", DOC_STAFF), ("年度汇总", DOC_YEAR))
+        for text, key in documents:
             self.documentCombo.addItem(text, key)
         self.result = None
         self._people_all = []
@@ -219,8 +220,11 @@ class ResultsTab(QWidget):
     def document_pdf(self, kind: str | None = None, folder: Path | None = None) -> Path:
         """Write the chosen document for this month into a temporary (or given) folder."""
         kind = kind or self.documentCombo.currentData()
-        report = exports.month_report(self.month)
         folder = Path(folder or tempfile.mkdtemp(prefix="kaoping-print-"))
+        if kind == DOC_YEAR:
+            year = self.month[:4]
+            return pdf.write_annual_summary(folder / f"{year}_年度汇总.pdf", exports.year_report(year))
+        report = exports.month_report(self.month)
         if kind == DOC_WINDOW:
             code = self.selected_code() or (self.result.windows[0].code if self.result.windows else None)
             if code is None:
