@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate, Qt
 from kaoping_desktop import services
 from kaoping_desktop.domain.roster import CHIEF, WINDOW_STAFF, Assignment, Person, Window
 from kaoping_desktop.gui.main_window import MainWindow
-from kaoping_desktop.services import incidents as incident_service
 from kaoping_desktop.services import roster as roster_service
 
 MONTH = "2026-10"

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, replace

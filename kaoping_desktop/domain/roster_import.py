@@ -121,8 +121,6 @@ def plan_roster(
         return plan
 
     # Whole-roster rules, on the roster as it would be after the import.
-    file_codes = {w.code for w in plan.windows}
-    after_windows = [w for w in db_windows if w.code not in file_codes] + plan.windows
     after_assignments = [a for a in db_assignments if a.person_id not in names] + [
         a for items in plan.assignments.values() for a in items
     ]

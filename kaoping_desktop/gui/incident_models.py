@@ -6,11 +6,12 @@ filter matches one prepared lower-case string per row.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ..domain.numbers import display
 from ..services.incidents import IncidentRow
+from .table_base import HeaderedTableModel
 
 HEADERS = ["日期", "窗口", "人员", "标准", "条款", "情形", "次数", "评定依据", "依据说明", "窗口扣分", "首席扣分", "人员扣分", "备注", "状态"]
 RowRole = Qt.UserRole + 1
@@ -40,7 +41,9 @@ def _cells(r: IncidentRow) -> tuple[str, ...]:
     )
 
 
-class IncidentTableModel(QAbstractTableModel):
+class IncidentTableModel(HeaderedTableModel):
+    headers = HEADERS
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._rows: list[IncidentRow] = []
@@ -54,16 +57,8 @@ class IncidentTableModel(QAbstractTableModel):
         self._search = ["\t".join(c).lower() for c in self._cells]
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return HEADERS[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._rows)
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():

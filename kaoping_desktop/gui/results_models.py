@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from ..domain.numbers import display
 from ..domain.scoring import MonthResult, PersonResult, WindowResult
+from .table_base import HeaderedTableModel
 
 CodeRole = Qt.UserRole + 1
 SortRole = Qt.UserRole + 2
 _RED = QBrush(QColor("#fde2e1"))
 
 
-class _Table(QAbstractTableModel):
+class _Table(HeaderedTableModel):
     headers: list[str] = []
 
     def __init__(self, parent=None):
@@ -24,16 +25,8 @@ class _Table(QAbstractTableModel):
         self._cells: list[list[str]] = []
         self._sort: list[list] = []
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._cells)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.headers[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._cells)
 
     def object_at(self, row: int):
         return self._objects[row]

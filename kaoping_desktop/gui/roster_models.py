@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 
 from ..domain.roster import ROLES, Assignment, Person, Window
+from .table_base import HeaderedTableModel
 
 # The object behind a row, and whether the row is retired (for the "show retired" filter).
 ObjectRole = Qt.UserRole + 1
@@ -19,7 +20,7 @@ def show_date(day: date | None, open_text: str = "不限") -> str:
     return day.isoformat() if day else open_text
 
 
-class _RowsModel(QAbstractTableModel):
+class _RowsModel(HeaderedTableModel):
     """A read-only table of plain rows; subclasses say what each column shows."""
 
     headers: Sequence[str] = ()
@@ -28,16 +29,8 @@ class _RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[Any] = []
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.headers[section]
-        return None
+    def row_count(self) -> int:
+        return len(self._rows)
 
     def row_object(self, row: int):
         return self._rows[row]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QWidget
 
 from ..domain.numbers import to_text
@@ -12,10 +12,11 @@ from ..domain.settings import Grade
 from ..services import InputError
 from ..services import settings as settings_service
 from ..services.settings import AppSettings
+from .table_base import HeaderedTableModel
 from .uiload import load_into
 
 
-class GradesModel(QAbstractTableModel):
+class GradesModel(HeaderedTableModel):
     """Grades as editable text (name, minimum score); parsed when saving."""
 
     headers = ("等次", "分数线（不低于）")
@@ -29,16 +30,8 @@ class GradesModel(QAbstractTableModel):
         self.rows = [[g.name, to_text(g.minimum)] for g in grades]
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else 2
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.headers[section]
-        return None
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def flags(self, index):
         return Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsEditable

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 
 from ..domain.numbers import to_text
 from ..domain.standards import CONSEQUENCE_LABELS, Category, Clause, EvidenceType, Standard, Variant, points
+from .table_base import HeaderedTableModel
 
 ClauseRole = Qt.UserRole + 1
 
@@ -27,7 +28,7 @@ class ClauseRow:
     first: bool  # the clause's first line (shows its id and text)
 
 
-class ClausesModel(QAbstractTableModel):
+class ClausesModel(HeaderedTableModel):
     headers = ("类别", "条款", "内容", "情形", "窗口扣分", "首席代表扣分", "人员扣分", "单位", "评定依据", "后果")
 
     def __init__(self, parent=None):
@@ -48,16 +49,8 @@ class ClausesModel(QAbstractTableModel):
                     self.rows.append(ClauseRow(category, clause, v, i == 0))
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.headers[section]
-        return None
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def evidence_text(self, clause: Clause) -> str:
         return "、".join(self.evidence.get(code, code) for code in clause.evidence_codes)
@@ -119,7 +112,7 @@ class ClauseFilter(QSortFilterProxyModel):
         self.setFilterCaseSensitivity(Qt.CaseInsensitive)
 
 
-class VariantsModel(QAbstractTableModel):
+class VariantsModel(HeaderedTableModel):
     """A clause's variants as editable text; checked and parsed when the dialog saves."""
 
     headers = ("情形名称", "窗口扣分", "首席代表扣分", "人员扣分")
@@ -131,16 +124,8 @@ class VariantsModel(QAbstractTableModel):
             for v in variants
         ]
 
-    def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.headers[section]
-        return None
+    def row_count(self) -> int:
+        return len(self.rows)
 
     def flags(self, index: QModelIndex):
         return Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsEditable

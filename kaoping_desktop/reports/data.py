@@ -7,7 +7,7 @@ decimals only when they put a number on paper or into a cell.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from fractions import Fraction
 from typing import Iterable, Mapping
 

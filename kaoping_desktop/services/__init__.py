@@ -27,6 +27,7 @@ def open_app_database(path: str | Path):
 
 
 __all__ = [
+    "catalogue",
     "LedgerReport",
     "RosterReport",
     "import_incidents",
