@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from kaoping_desktop import __version__, services
+from kaoping_desktop import __version__
 from kaoping_desktop.gui.app import ensure_cjk_font, run_gui
 from kaoping_desktop.gui.entry_tab import EntryTab
 from kaoping_desktop.gui.main_window import ImportErrorsDialog, MainWindow
@@ -16,16 +16,8 @@ from kaoping_desktop.gui.results_tab import ResultsTab
 from kaoping_desktop.services import roster_view
 from kaoping_desktop.services.incidents import month_incidents
 from kaoping_desktop.services.settings import load_settings
-from kaoping_desktop.store.database import close_database
 
 from workbooks import WORKED_LEDGER, WORKED_ROSTER_PEOPLE, WORKED_ROSTER_WINDOWS, write_ledger, write_roster
-
-
-@pytest.fixture
-def db(tmp_path):
-    services.open_app_database(tmp_path / "k.db")
-    yield tmp_path / "k.db"
-    close_database()
 
 
 @pytest.fixture

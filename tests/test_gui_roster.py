@@ -14,16 +14,8 @@ from kaoping_desktop.gui.roster_dialogs import MoveDialog, PersonDialog, RetireD
 from kaoping_desktop.gui.roster_tab import RosterTab
 from kaoping_desktop.services import roster as roster_service
 from kaoping_desktop.services import roster_view
-from kaoping_desktop.store.database import close_database
 
 from gui_helpers import check, when_dialog_opens
-
-
-@pytest.fixture
-def db(tmp_path):
-    services.open_app_database(tmp_path / "k.db")
-    yield tmp_path / "k.db"
-    close_database()
 
 
 @pytest.fixture

@@ -17,16 +17,8 @@ from kaoping_desktop.gui.standards_tab import ClauseDialog, StandardsTab, next_m
 from kaoping_desktop.services import roster as roster_service
 from kaoping_desktop.services import catalogue as rules
 from kaoping_desktop.services.settings import load_settings
-from kaoping_desktop.store.database import close_database
 
 from gui_helpers import check, when_dialog_opens
-
-
-@pytest.fixture
-def db(tmp_path):
-    services.open_app_database(tmp_path / "k.db")
-    yield tmp_path / "k.db"
-    close_database()
 
 
 @pytest.fixture
