@@ -43,3 +43,9 @@ def add_months(month: str, n: int) -> str:
     year, mon = int(month[:4]), int(month[5:7])
     idx = year * 12 + (mon - 1) + n
     return f"{idx // 12:04d}-{idx % 12 + 1:02d}"
+
+
+def default_month(today: date, previous_until_day: int) -> str:
+    """The month the clerk most likely works on: last month during the first days of a month."""
+    month = month_of(today)
+    return add_months(month, -1) if today.day <= previous_until_day else month

@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from .numbers import from_text, json_number, to_text
 from .scoring import MonthResult, PersonResult, WindowResult
+from .standards import DISQUALIFY_YEAR
 
 SNAPSHOT_FORMAT = 1
 
@@ -15,6 +16,7 @@ def results_json(result: MonthResult) -> dict:
     return {
         "month": result.month,
         "closed": result.closed,
+        "evaluated": result.evaluated,
         "windows": [
             {
                 "code": w.code,
@@ -66,6 +68,7 @@ def to_snapshot(result: MonthResult) -> dict:
                 "red_flag": w.red_flag,
                 "chief_ids": list(w.chief_ids),
                 "staff_ids": list(w.staff_ids),
+                "consequences": sorted(w.consequences),
             }
             for w in result.windows
         ],
@@ -101,6 +104,8 @@ def from_snapshot(data: dict, closed: bool = True) -> MonthResult:
             red_flag=bool(w.get("red_flag", False)),
             chief_ids=tuple(w.get("chief_ids", ())),
             staff_ids=tuple(w.get("staff_ids", ())),
+            # Snapshots older than the consequence registry knew only 取消评优.
+            consequences=frozenset(w.get("consequences", [DISQUALIFY_YEAR] if w["disqualified"] else [])),
         )
         for w in data["windows"]
     )
@@ -119,4 +124,28 @@ def from_snapshot(data: dict, closed: bool = True) -> MonthResult:
     return MonthResult(data["month"], windows, people, closed=closed)
 
 
-__all__ = ["results_json", "to_snapshot", "from_snapshot", "Fraction"]
+__all__ = ["results_json", "to_snapshot", "from_snapshot", "year_json", "Fraction"]
+
+
+def year_json(result) -> dict:
+    """The `results --year --json` object (formats.md), rounded to two decimals."""
+    return {
+        "year": result.year,
+        "months": list(result.months),
+        "windows": [
+            {
+                "code": w.code,
+                "name": w.name,
+                "department": w.department,
+                "months": w.months,
+                "mean": json_number(w.mean),
+                "red_flag_months": len(w.red_flag_months),
+                "disqualified": w.disqualified,
+                "eligible": w.eligible,
+                "rank": w.rank,
+                "award": w.award,
+            }
+            for w in result.windows
+        ],
+        "people": [{"id": p.id, "name": p.name, "months": p.months, "mean": json_number(p.mean)} for p in result.people],
+    }

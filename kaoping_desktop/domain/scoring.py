@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from .calendar import month_bounds
+from .consequences import blocks_red_flag, window_consequences
+from .consequences import marks as consequence_marks
 from .incidents import Incident
-from .roster import BACK_OFFICE, CHIEF, ROLES, WINDOW_STAFF, Assignment, Person, Window, chief_on
+from .pricing import PricedIncident
+from .roster import BACK_OFFICE, CHIEF, ROLES, WINDOW_STAFF, Assignment, Person, Window
 from .settings import ScoringSettings
-from .standards import DISQUALIFY_YEAR, STAFF, WINDOW, StandardSet
+from .standards import STAFF, WINDOW, StandardSet
 
+ZERO = Fraction(0)
 HUNDRED = Fraction(100)
 BASE_SHARE = Fraction(10, 100)  # each base component is the mean score × 10 / 100
 
@@ -53,10 +58,17 @@ class WindowResult:
     red_flag: bool
     chief_ids: tuple[str, ...] = ()
     staff_ids: tuple[str, ...] = ()
+    consequences: frozenset[str] = frozenset()  # consequences.REGISTRY codes in force this month
 
     @property
     def base(self) -> Fraction:
         return self.categories["1"]
+
+    @property
+    def marks(self) -> list[str]:
+        """取消评优 and any other consequence marks, for tables and sheets."""
+        found = consequence_marks(self.consequences)
+        return found or (["取消评优"] if self.disqualified else [])
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,7 @@ class MonthResult:
     windows: tuple[WindowResult, ...]
     people: tuple[PersonResult, ...]
     closed: bool = False
+    evaluated: bool = True  # False before the first evaluated month: no results at all
 
     def window(self, code: str) -> WindowResult | None:
         for w in self.windows:
@@ -81,48 +94,113 @@ class MonthResult:
         return [f"{w.code} {w.name}：{WARN_NO_CHIEF}" for w in self.windows if WARN_NO_CHIEF in w.warnings]
 
 
+class ChiefIndex:
+    """Who was chief of a window on a day, looked up by window then day (not a scan of everyone)."""
+
+    def __init__(self, assignments: Iterable[Assignment]):
+        self._by_window: dict[str, list[Assignment]] = defaultdict(list)
+        for a in assignments:
+            if a.role == CHIEF:
+                self._by_window[a.window_code].append(a)
+        self._cache: dict[tuple[str, date], tuple[str, ...]] = {}
+
+    def on(self, window_code: str, day: date) -> tuple[str, ...]:
+        key = (window_code, day)
+        found = self._cache.get(key)
+        if found is None:
+            found = tuple(sorted({a.person_id for a in self._by_window.get(window_code, ()) if a.covers(day)}))
+            self._cache[key] = found
+        return found
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """Non-voided incidents of one month with the same window, person, day, clause and variant, summed."""
+
+    window_code: str
+    person_id: str | None
+    date: date
+    clause_code: str
+    variant: str
+    count: int
+
+
+def ledger_lines(incidents: Iterable[Incident]) -> list[LedgerLine]:
+    """Sum incidents into ledger lines (the store does the same with GROUP BY)."""
+    counts: dict[tuple, int] = defaultdict(int)
+    for inc in incidents:
+        if not inc.voided:
+            counts[(inc.window_code, inc.person_id or None, inc.date, inc.clause_code, inc.variant)] += inc.count
+    return [LedgerLine(*key, count) for key, count in counts.items()]
+
+
+def _priced_groups(month: str, lines: Iterable[LedgerLine], standards: StandardSet):
+    """Price each group once: window points per window, staff points per person, chief points per (window, day)."""
+    window_std = standards.for_month(WINDOW, month)
+    staff_std = standards.for_month(STAFF, month)
+    window_counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    person_counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    chief_counts: dict[tuple[str, date, str, str], int] = defaultdict(int)
+    for line in lines:
+        if staff_std.clause(line.clause_code) is not None:
+            if line.person_id is None:
+                raise ValueError(f"扣分记录无法计分：条款 {line.clause_code} 未指定人员")
+            person_counts[(line.person_id, line.clause_code, line.variant)] += line.count
+        else:
+            window_counts[(line.window_code, line.clause_code, line.variant)] += line.count
+            chief_counts[(line.window_code, line.date, line.clause_code, line.variant)] += line.count
+
+    def priced(std, clause_code, variant, count) -> PricedIncident:
+        clause = std.clause(clause_code)
+        if clause is None or clause.is_computed:
+            raise ValueError(f"扣分记录引用了不存在的条款：{clause_code}")
+        chosen = clause.variant(variant)
+        if chosen is None:
+            raise ValueError(f"条款 {clause_code} 没有情形“{variant}”")
+        return PricedIncident.of(std, clause, chosen, count)
+
+    window_raw: dict[str, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
+    for (code, clause_code, variant), count in window_counts.items():
+        p = priced(window_std, clause_code, variant, count)
+        window_raw[code][p.category_code] += p.window_points
+    person_raw: dict[str, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
+    for (pid, clause_code, variant), count in person_counts.items():
+        p = priced(staff_std, clause_code, variant, count)
+        person_raw[pid][p.category_code] += p.person_points
+    chief_by_day: dict[tuple[str, date], Fraction] = defaultdict(Fraction)
+    for (code, day, clause_code, variant), count in chief_counts.items():
+        chief_by_day[(code, day)] += priced(window_std, clause_code, variant, count).chief_points
+    return window_raw, person_raw, chief_by_day
+
+
 def _person_scores(
     month: str,
     people_ids: Iterable[str],
-    assignments: list[Assignment],
-    incidents: list[Incident],
+    person_raw: dict[str, dict[str, Fraction]],
+    chief_by_day: dict[tuple[str, date], Fraction],
+    chiefs: ChiefIndex,
     standards: StandardSet,
     day_warnings: dict[str, set[str]],
 ) -> tuple[dict[str, Fraction], dict[str, dict[str, Fraction]], dict[str, Fraction]]:
     staff_std = standards.for_month(STAFF, month)
-    window_std = standards.for_month(WINDOW, month)
-    raw: dict[str, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
     shares: dict[str, Fraction] = defaultdict(Fraction)
-    for inc in incidents:
-        clause = staff_std.clause(inc.clause_code)
-        if clause is not None:
-            variant = clause.variant(inc.variant)
-            if variant is None or inc.person_id is None:
-                raise ValueError(f"扣分记录无法计分：条款 {inc.clause_code} 情形“{inc.variant}”")
-            raw[inc.person_id][clause.category_code] += inc.count * variant.person_points
-            continue
-        clause = window_std.clause(inc.clause_code)
-        if clause is None or clause.is_computed:
-            raise ValueError(f"扣分记录引用了不存在的条款：{inc.clause_code}")
-        variant = clause.variant(inc.variant)
-        if variant is None:
-            raise ValueError(f"条款 {inc.clause_code} 没有情形“{inc.variant}”")
-        chiefs = chief_on(assignments, inc.window_code, inc.date)
-        if not chiefs:
-            day_warnings[inc.window_code].add(WARN_NO_CHIEF_ON_DAY)
-        elif len(chiefs) > 1:
-            day_warnings[inc.window_code].add(WARN_TWO_CHIEFS)
-        for chief in chiefs:
-            shares[chief] += inc.count * variant.chief_points
+    for (window_code, day), points in chief_by_day.items():
+        on_day = chiefs.on(window_code, day)
+        if not on_day:
+            day_warnings[window_code].add(WARN_NO_CHIEF_ON_DAY)
+        elif len(on_day) > 1:
+            day_warnings[window_code].add(WARN_TWO_CHIEFS)
+        for chief in on_day:
+            shares[chief] += points
 
+    categories = staff_std.scored_categories()
     scores: dict[str, Fraction] = {}
     capped: dict[str, dict[str, Fraction]] = {}
     for pid in people_ids:
-        per_cat = {
-            cat.code: min(cat.points, raw[pid].get(cat.code, Fraction(0))) for cat in staff_std.scored_categories()
-        }
+        raw = person_raw.get(pid, {})
+        per_cat = {cat.code: min(cat.points, raw.get(cat.code, ZERO)) for cat in categories}
         capped[pid] = per_cat
-        scores[pid] = max(Fraction(0), HUNDRED - sum(per_cat.values(), Fraction(0)) - shares.get(pid, Fraction(0)))
+        scores[pid] = max(ZERO, HUNDRED - sum(per_cat.values(), ZERO) - shares.get(pid, ZERO))
     return scores, capped, dict(shares)
 
 
@@ -145,15 +223,8 @@ def competition_ranks(totals: list[tuple[str, Fraction]]) -> list[tuple[str, Fra
 
 def disqualified_windows(month: str, incidents: Iterable[Incident], standards: StandardSet) -> set[str]:
     """Windows with a 取消评优 incident (clause 6.4) earlier in the same year, this month included."""
-    year = month[:4]
-    out = set()
-    for inc in incidents:
-        if inc.voided or inc.month[:4] != year or inc.month > month:
-            continue
-        found = standards.find_clause(inc.clause_code, inc.month)
-        if found and found[1].consequence == DISQUALIFY_YEAR:
-            out.add(inc.window_code)
-    return out
+    hits = ((i.window_code, i.date, i.clause_code) for i in incidents if not i.voided)
+    return {w for w, codes in window_consequences(month, hits, standards).items() if blocks_red_flag(codes)}
 
 
 def score_month(
@@ -165,40 +236,71 @@ def score_month(
     standards: StandardSet,
     settings: ScoringSettings = ScoringSettings(),
 ) -> MonthResult:
-    """Score every window in service in `month` and every person assigned in it.
+    """Score a month from incident objects.
 
     `incidents` may hold other months of the same year too: they are needed for
     the 取消评优 consequence and are otherwise ignored.
     """
     first, last = month_bounds(month)
-    all_incidents = [i for i in incidents if not i.voided]
-    month_incidents = [i for i in all_incidents if first <= i.date <= last]
+    incidents = [i for i in incidents if not i.voided]
+    hits = [(i.window_code, i.date, i.clause_code) for i in incidents]
+    return score_ledger(
+        month,
+        windows,
+        people,
+        assignments,
+        ledger_lines(i for i in incidents if first <= i.date <= last),
+        window_consequences(month, hits, standards, settings.first_month),
+        standards,
+        settings,
+    )
+
+
+def score_ledger(
+    month: str,
+    windows: Iterable[Window],
+    people: Iterable[Person],
+    assignments: Iterable[Assignment],
+    lines: Iterable[LedgerLine],
+    consequences: Mapping[str, frozenset[str]],
+    standards: StandardSet,
+    settings: ScoringSettings = ScoringSettings(),
+) -> MonthResult:
+    """Score every window in service in `month` and every person assigned in it.
+
+    lines: the month's non-voided incidents summed per (window, person, day,
+    clause, variant); consequences: window -> consequence codes in force this
+    month (see consequences.window_consequences). A month before the first
+    evaluated month is not scored at all.
+    """
+    if not settings.evaluates(month):
+        return MonthResult(month, (), (), evaluated=False)
+    lines = list(lines)
     assignments = list(assignments)
     person_by_id = {p.id: p for p in people}
     scored_windows = sorted((w for w in windows if w.in_service(month)), key=lambda w: w.code)
     window_codes = {w.code for w in scored_windows}
     month_assignments = [a for a in assignments if a.overlaps_month(month) and a.window_code in window_codes]
+    by_window: dict[str, list[Assignment]] = defaultdict(list)
+    for a in month_assignments:
+        by_window[a.window_code].append(a)
 
-    people_ids = sorted({a.person_id for a in month_assignments} | {i.person_id for i in month_incidents if i.person_id})
+    window_raw, person_raw, chief_by_day = _priced_groups(month, lines, standards)
+    people_ids = sorted({a.person_id for a in month_assignments} | set(person_raw))
     day_warnings: dict[str, set[str]] = defaultdict(set)
-    scores, capped, shares = _person_scores(month, people_ids, assignments, month_incidents, standards, day_warnings)
+    scores, capped, shares = _person_scores(
+        month, people_ids, person_raw, chief_by_day, ChiefIndex(assignments), standards, day_warnings
+    )
 
     window_std = standards.for_month(WINDOW, month)
-    raw_window: dict[str, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
-    for inc in month_incidents:
-        clause = window_std.clause(inc.clause_code)
-        if clause is None:
-            continue  # a staff-standard incident
-        raw_window[inc.window_code][clause.category_code] += inc.count * clause.variant(inc.variant).window_points
-
-    disqualified = disqualified_windows(month, all_incidents, standards)
-    partial: list[dict] = []
+    scored_categories = window_std.scored_categories()
+    partial: dict[str, dict] = {}
     for w in scored_windows:
-        mine = [a for a in month_assignments if a.window_code == w.code]
+        mine = by_window.get(w.code, ())
         chiefs = sorted({a.person_id for a in mine if a.role == CHIEF})
         staff = sorted({a.person_id for a in mine if a.role == WINDOW_STAFF})
         warnings: list[str] = []
-        chief_component = _mean([scores[p] for p in chiefs]) * BASE_SHARE if chiefs else Fraction(0)
+        chief_component = _mean([scores[p] for p in chiefs]) * BASE_SHARE if chiefs else ZERO
         if not chiefs:
             warnings.append(WARN_NO_CHIEF)
         if staff:
@@ -208,42 +310,40 @@ def score_month(
             warnings.append(WARN_NO_STAFF)
         warnings.extend(sorted(day_warnings.get(w.code, ())))
         categories = {"1": chief_component + staff_component}
-        for cat in window_std.scored_categories():
-            deducted = raw_window[w.code].get(cat.code, Fraction(0))
-            categories[cat.code] = max(Fraction(0), cat.points - deducted)
-        total = min(HUNDRED, sum(categories.values(), Fraction(0)))
-        partial.append(
-            dict(
-                window=w,
-                chief_component=chief_component,
-                staff_component=staff_component,
-                categories=categories,
-                total=total,
-                warnings=tuple(warnings),
-                chiefs=tuple(chiefs),
-                staff=tuple(staff),
-            )
+        raw = window_raw.get(w.code, {})
+        for cat in scored_categories:
+            categories[cat.code] = max(ZERO, cat.points - raw.get(cat.code, ZERO))
+        partial[w.code] = dict(
+            window=w,
+            chief_component=chief_component,
+            staff_component=staff_component,
+            categories=categories,
+            total=min(HUNDRED, sum(categories.values(), ZERO)),
+            warnings=tuple(warnings),
+            chiefs=tuple(chiefs),
+            staff=tuple(staff),
+            consequences=frozenset(consequences.get(w.code, ())),
         )
 
-    by_code = {p["window"].code: p for p in partial}
-    ranked = competition_ranks([(code, p["total"]) for code, p in by_code.items()])
-    red_flags = _red_flags(ranked, disqualified, by_code, settings)
+    ranked = competition_ranks([(code, p["total"]) for code, p in partial.items()])
+    red_flags = _red_flags(ranked, partial, settings)
     window_results = tuple(
         WindowResult(
             code=code,
-            name=by_code[code]["window"].name,
-            department=by_code[code]["window"].department,
-            chief_component=by_code[code]["chief_component"],
-            staff_component=by_code[code]["staff_component"],
-            categories=by_code[code]["categories"],
+            name=partial[code]["window"].name,
+            department=partial[code]["window"].department,
+            chief_component=partial[code]["chief_component"],
+            staff_component=partial[code]["staff_component"],
+            categories=partial[code]["categories"],
             total=total,
             rank=rank,
-            disqualified=code in disqualified,
-            warnings=by_code[code]["warnings"],
+            disqualified=blocks_red_flag(partial[code]["consequences"]),
+            warnings=partial[code]["warnings"],
             grade=settings.grade_for(total),
             red_flag=code in red_flags,
-            chief_ids=by_code[code]["chiefs"],
-            staff_ids=by_code[code]["staff"],
+            chief_ids=partial[code]["chiefs"],
+            staff_ids=partial[code]["staff"],
+            consequences=partial[code]["consequences"],
         )
         for code, total, rank in ranked
     )
@@ -259,7 +359,7 @@ def score_month(
                 role=role,
                 score=scores[pid],
                 deductions=capped[pid],
-                chief_share=shares.get(pid, Fraction(0)),
+                chief_share=shares.get(pid, ZERO),
             )
         )
     return MonthResult(month, window_results, tuple(people_results))
@@ -276,7 +376,7 @@ def _person_rows(month_assignments: list[Assignment]) -> list[tuple[str, str, st
     return [(w, p, role) for (w, p), role in sorted(best.items())]
 
 
-def _red_flags(ranked, disqualified: set[str], by_code: dict, settings: ScoringSettings) -> set[str]:
+def _red_flags(ranked, partial: dict, settings: ScoringSettings) -> set[str]:
     """The top N eligible windows by exact total; ties at the boundary all qualify."""
     n = settings.red_flag_count
     if n <= 0:
@@ -284,7 +384,7 @@ def _red_flags(ranked, disqualified: set[str], by_code: dict, settings: ScoringS
     eligible = [
         (code, total)
         for code, total, _ in ranked
-        if code not in disqualified and WARN_NO_CHIEF not in by_code[code]["warnings"]
+        if not blocks_red_flag(partial[code]["consequences"]) and WARN_NO_CHIEF not in partial[code]["warnings"]
     ]
     if settings.red_flag_min_grade:
         floor = next((g.minimum for g in settings.grades if g.name == settings.red_flag_min_grade), None)
@@ -300,5 +400,9 @@ __all__ = [
     "WindowResult",
     "competition_ranks",
     "disqualified_windows",
+    "ChiefIndex",
+    "LedgerLine",
+    "ledger_lines",
+    "score_ledger",
     "score_month",
 ]

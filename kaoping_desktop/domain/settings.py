@@ -1,4 +1,4 @@
-"""The center's own settings that scoring.md leaves to it: grades and 红旗窗口."""
+"""The center's own settings that scoring.md leaves to it: grades, 红旗窗口, awards, first month."""
 
 from __future__ import annotations
 
@@ -19,6 +19,9 @@ DEFAULT_GRADES = (
     Grade("不合格", Fraction(0)),
 )
 DEFAULT_RED_FLAG_COUNT = 3
+DEFAULT_ANNUAL_AWARDS = 3
+# Until this day of a month the window opens on the previous month (the clerk scores last month).
+DEFAULT_PREVIOUS_MONTH_UNTIL_DAY = 10
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,8 @@ class ScoringSettings:
     red_flag_count: int = DEFAULT_RED_FLAG_COUNT
     # Windows graded below this may not be 红旗窗口 even if they rank high enough.
     red_flag_min_grade: str | None = None
+    annual_awards: int = DEFAULT_ANNUAL_AWARDS  # 年度先进窗口
+    first_month: str | None = None  # 开始考评月份; None = every month is evaluated
     extra: dict = field(default_factory=dict, compare=False)
 
     def grade_for(self, total: Fraction) -> str:
@@ -35,9 +40,15 @@ class ScoringSettings:
                 return grade.name
         return self.grades[-1].name if self.grades else ""
 
+    def evaluates(self, month: str) -> bool:
+        """Is `month` scored at all (scoring.md "The first evaluated month")?"""
+        return self.first_month is None or month >= self.first_month
+
     def validate(self) -> None:
         if self.red_flag_count < 0:
             raise ValueError("红旗窗口数量不能为负数")
+        if self.annual_awards < 0:
+            raise ValueError("年度先进窗口数量不能为负数")
         names = [g.name for g in self.grades]
         if len(set(names)) != len(names) or not names:
             raise ValueError("等次名称不能为空或重复")

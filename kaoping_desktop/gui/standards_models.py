@@ -8,7 +8,8 @@ from fractions import Fraction
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 
 from ..domain.numbers import to_text
-from ..domain.standards import CONSEQUENCE_LABELS, Category, Clause, EvidenceType, Standard, Variant, points
+from ..domain.consequences import CONSEQUENCE_LABELS
+from ..domain.standards import Category, Clause, EvidenceType, Standard, Variant, points
 from .table_base import HeaderedTableModel
 
 ClauseRole = Qt.UserRole + 1

@@ -12,7 +12,7 @@ from ..store import catalogue as store_catalogue
 from ..store import repository
 from ..store.database import open_database
 from .errors import ClosingRefused, InputError, MonthClosedError
-from .months import close_month, compute_month, month_results, month_status, reopen_month
+from .months import close_month, compute_month, month_results, month_status, reopen_month, year_results
 from .imports import LedgerReport, RosterReport, import_incidents, import_roster, write_templates
 from .exports import ExportCancelled, export_month, export_year, month_verification_code
 from . import catalogue  # the rule-editing service, always under this name
@@ -46,4 +46,5 @@ __all__ = [
     "month_status",
     "open_app_database",
     "reopen_month",
+    "year_results",
 ]

@@ -183,6 +183,12 @@ def _describe(inc: Incident) -> dict:
     }
 
 
+def identical_count(data: IncidentInput, exclude_id: int | None = None) -> int:
+    """How many stored incidents are identical to the one being typed (date, window, person,
+    clause, variant, evidence, reference); the form asks before saving another."""
+    return repository.count_identical(data.to_incident(), exclude_id)
+
+
 def preview(data: IncidentInput, exclude_id: int | None = None) -> DeductionPreview | None:
     """What the incident being typed would deduct, and what is left in its category."""
     try:
@@ -278,6 +284,7 @@ __all__ = [
     "IncidentRow",
     "OTHER_EVIDENCE",
     "add_incident",
+    "identical_count",
     "month_incidents",
     "preview",
     "update_incident",

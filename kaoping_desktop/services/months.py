@@ -6,7 +6,9 @@ import json
 
 from ..domain.calendar import parse_month
 from ..domain.results_io import from_snapshot, to_snapshot
-from ..domain.scoring import MonthResult, score_month
+from ..domain.consequences import consequence_clauses, window_consequences
+from ..domain.annual import YearResult, score_year
+from ..domain.scoring import MonthResult, score_ledger
 from ..domain.standards import STAFF, WINDOW
 from ..store import catalogue, repository
 from ..store.models import ScoringMonth, database, now
@@ -18,26 +20,51 @@ from .errors import ClosingRefused, InputError
 
 
 def compute_month(month: str) -> MonthResult:
-    """Score a month from the live data, ignoring any stored snapshot."""
+    """Score a month from the live data, ignoring any stored snapshot.
+
+    Reads only the month's incidents (summed in SQL) and the year's incidents of
+    clauses that carry a consequence, so its cost does not grow with history.
+    """
+    settings = repository.scoring_settings()
+    if not settings.evaluates(month):
+        return MonthResult(month, (), (), evaluated=False)
+    standards = catalogue.load_standard_set()
     windows, people, assignments = repository.load_roster()
-    return score_month(
+    hits = repository.consequence_hits(month, consequence_clauses(standards))
+    return score_ledger(
         month,
         windows,
         people,
         assignments,
-        repository.load_year_incidents(month),
-        catalogue.load_standard_set(),
-        repository.scoring_settings(),
+        repository.month_ledger_lines(month),
+        window_consequences(month, hits, standards, settings.first_month),
+        standards,
+        settings,
     )
 
 
 def month_results(month: str) -> MonthResult:
     """Official results of a closed month (as stored), live results otherwise."""
     month = parse_month(month)
+    if not repository.scoring_settings().evaluates(month):
+        return MonthResult(month, (), (), evaluated=False)
     row = repository.month_row(month)
     if row is not None and row.closed and row.results_json:
         return from_snapshot(json.loads(row.results_json), closed=True)
     return compute_month(month)
+
+
+def year_results(year: int | str) -> YearResult:
+    """The year from its closed months (scoring.md "The year"); open months never count."""
+    try:
+        year = int(str(year).strip())
+    except ValueError:
+        raise InputError(f"年份格式不正确：“{year}”，应为四位数字，例如 2026") from None
+    if not 2000 <= year <= 2099:
+        raise InputError(f"年份超出范围：{year}")
+    settings = repository.scoring_settings()
+    months = sorted(m for m in repository.closed_months() if m.startswith(f"{year:04d}-") and settings.evaluates(m))
+    return score_year(year, {m: month_results(m) for m in months}, settings.annual_awards)
 
 
 def close_month(month: str) -> MonthResult:
@@ -47,6 +74,9 @@ def close_month(month: str) -> MonthResult:
         if row is not None and row.closed:
             raise ClosingRefused(f"{month} 已经锁定")
         result = compute_month(month)
+        if not result.evaluated:
+            first = repository.scoring_settings().first_month
+            raise ClosingRefused(f"{month} 早于开始考评月份 {first}，未纳入考评，无需锁定")
         if not result.windows:
             raise ClosingRefused(f"{month} 没有在岗窗口，无需锁定")
         if result.blocking_warnings:

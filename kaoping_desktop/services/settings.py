@@ -1,14 +1,22 @@
-"""The center's settings: name, grades, 红旗窗口 count, signature titles."""
+"""The center's settings: name, grades, 红旗窗口 and award counts, signature titles,
+the first evaluated month, the operator, and the window's remembered state.
+
+`KEYS` is what `kaoping-desktop settings KEY [VALUE]` speaks (formats.md); the
+window reads and writes the same values through `load_settings`/`save_settings`
+and `set_value`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 
+from ..domain.calendar import default_month, parse_month
 from ..domain.settings import Grade, ScoringSettings
 from ..store import repository
 from ..store.models import database
-from .errors import InputError
+from .errors import InputError, MonthClosedError
 
 
 @dataclass(frozen=True)
@@ -45,4 +53,132 @@ def save_settings(new: AppSettings) -> None:
         repository.set_setting("signature_titles", titles)
 
 
-__all__ = ["AppSettings", "Grade", "Fraction", "load_settings", "save_settings"]
+# --- one setting at a time (command line, first-start guide, settings tab) ------------------
+
+
+def _count(text: str, what: str, low: int, high: int) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise InputError(f"{what}必须是 {low} 到 {high} 之间的整数：“{text}”") from None
+    if not low <= value <= high:
+        raise InputError(f"{what}必须是 {low} 到 {high} 之间的整数：“{text}”")
+    return value
+
+
+def _name(text: str, what: str) -> str:
+    value = str(text).strip()
+    if not value:
+        raise InputError(f"{what}不能为空")
+    if len(value) > 50:
+        raise InputError(f"{what}最多 50 个字")
+    return value
+
+
+def _first_month(text: str) -> str | None:
+    text = str(text).strip()
+    if text in ("", "无", "none", "None"):
+        value = None
+    else:
+        try:
+            value = parse_month(text)
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    # Moving the first month past a closed month would take that month out of the scores.
+    closed_before = sorted(m for m in repository.closed_months() if value is not None and m < value)
+    if closed_before:
+        raise MonthClosedError(closed_before[0])
+    return value
+
+
+def _operator(text: str) -> str:
+    value = str(text).strip()
+    if len(value) > 50:
+        raise InputError("操作员姓名最多 50 个字")
+    return value
+
+
+# key on the command line -> (stored key, parse text -> value, value -> text)
+KEYS: dict[str, tuple] = {
+    "center-name": ("center_name", lambda t: _name(t, "中心名称"), str),
+    "first-month": ("first_month", _first_month, lambda v: v or ""),
+    "red-flags": ("red_flag_count", lambda t: _count(t, "红旗窗口数量", 0, 999), str),
+    "annual-awards": ("annual_awards", lambda t: _count(t, "年度先进窗口数量", 0, 999), str),
+    "operator": ("operator", _operator, str),
+    "previous-month-until-day": (
+        "previous_month_until_day",
+        lambda t: _count(t, "默认显示上月的截止日", 0, 31),
+        str,
+    ),
+}
+
+
+def _key(key: str) -> tuple:
+    if key not in KEYS:
+        raise InputError(f"没有设置项“{key}”，可用的有：{'、'.join(KEYS)}")
+    return KEYS[key]
+
+
+def get_value(key: str) -> str:
+    """A setting as text (`settings KEY`)."""
+    stored, _, show = _key(key)
+    return show(repository.get_setting(stored))
+
+
+def set_value(key: str, text: str) -> None:
+    """Parse, check and store one setting; refused (nothing written) when wrong."""
+    stored, parse, _ = _key(key)
+    value = parse(text)
+    with database.atomic():
+        repository.set_setting(stored, value)
+
+
+def all_values() -> list[tuple[str, str]]:
+    """Every keyed setting as (key, text), in KEYS order (`settings` alone)."""
+    return [(key, get_value(key)) for key in KEYS]
+
+
+def first_month() -> str | None:
+    return repository.get_setting("first_month") or None
+
+
+def operator() -> str:
+    return (repository.get_setting("operator") or "").strip()
+
+
+def starting_month(today: date | None = None) -> str:
+    """The month the window opens on when it remembers none: last month until the set day."""
+    until = int(repository.get_setting("previous_month_until_day"))
+    return default_month(today or date.today(), until)
+
+
+# --- the window's remembered state (per database, not audited) ---------------------------
+
+
+def ui_state() -> dict:
+    return dict(repository.get_setting("ui_state") or {})
+
+
+def save_ui_state(values: dict) -> None:
+    """Merge `values` into the remembered window state (geometry, tab, month, column widths…)."""
+    state = ui_state()
+    state.update(values)
+    repository.set_setting("ui_state", state)
+
+
+__all__ = [
+    "AppSettings",
+    "Grade",
+    "Fraction",
+    "KEYS",
+    "all_values",
+    "first_month",
+    "get_value",
+    "load_settings",
+    "operator",
+    "save_settings",
+    "save_ui_state",
+    "set_value",
+    "starting_month",
+    "ui_state",
+]

@@ -11,12 +11,20 @@ import json
 from datetime import date
 from fractions import Fraction
 
-from peewee import JOIN, IntegrityError
+from peewee import JOIN, IntegrityError, fn
 
 from ..domain import incidents as dom_inc
 from ..domain import roster as dom
 from ..domain.calendar import month_bounds
-from ..domain.settings import DEFAULT_GRADES, DEFAULT_RED_FLAG_COUNT, Grade, ScoringSettings
+from ..domain.scoring import LedgerLine
+from ..domain.settings import (
+    DEFAULT_ANNUAL_AWARDS,
+    DEFAULT_GRADES,
+    DEFAULT_PREVIOUS_MONTH_UNTIL_DAY,
+    DEFAULT_RED_FLAG_COUNT,
+    Grade,
+    ScoringSettings,
+)
 from .models import (
     Assignment,
     AuditLog,
@@ -40,6 +48,10 @@ class MonthClosedError(Exception):
 
 
 def actor() -> str:
+    """Who is doing it: the operator (操作员) chosen in the program, else the OS login."""
+    operator = (get_setting("operator") or "").strip()
+    if operator:
+        return operator
     try:
         return getpass.getuser()
     except Exception:  # no user name on some Windows setups
@@ -59,12 +71,34 @@ def window_to_domain(w: ServiceWindow) -> dom.Window:
     return dom.Window(w.code, w.name, w.department, w.start_date, w.end_date)
 
 
+def _day(value) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def load_roster() -> tuple[list[dom.Window], list[dom.Person], list[dom.Assignment]]:
-    windows = [window_to_domain(w) for w in ServiceWindow.select().order_by(ServiceWindow.code)]
-    people = [dom.Person(p.staff_no, p.name, p.phone) for p in Person.select().order_by(Person.staff_no)]
+    # Tuples, not model instances: 800 people and their assignments are read on every scoring.
+    windows = [
+        dom.Window(code, name, department, _day(start), _day(end))
+        for code, name, department, start, end in ServiceWindow.select(
+            ServiceWindow.code, ServiceWindow.name, ServiceWindow.department, ServiceWindow.start_date, ServiceWindow.end_date
+        )
+        .order_by(ServiceWindow.code)
+        .tuples()
+    ]
+    people = [
+        dom.Person(staff_no, name, phone)
+        for staff_no, name, phone in Person.select(Person.staff_no, Person.name, Person.phone).order_by(Person.staff_no).tuples()
+    ]
     assignments = [
-        dom.Assignment(a.person.staff_no, a.window.code, a.role, a.start_date, a.end_date)
-        for a in Assignment.select(Assignment, Person, ServiceWindow).join(Person).switch(Assignment).join(ServiceWindow)
+        dom.Assignment(staff_no, code, role, _day(start), _day(end))
+        for staff_no, code, role, start, end in Assignment.select(
+            Person.staff_no, ServiceWindow.code, Assignment.role, Assignment.start_date, Assignment.end_date
+        )
+        .join(Person)
+        .switch(Assignment)
+        .join(ServiceWindow)
+        .order_by(Assignment.id)
+        .tuples()
     ]
     return windows, people, assignments
 
@@ -193,10 +227,42 @@ def load_incidents(first: date | None = None, last: date | None = None, include_
     ]
 
 
-def load_year_incidents(month: str) -> list[dom_inc.Incident]:
-    """Incidents from January of the month's year through the month (6.4 needs the earlier ones)."""
+def month_ledger_lines(month: str) -> list[LedgerLine]:
+    """The month's non-voided incidents summed per window, person, day, clause and variant (SQL GROUP BY)."""
+    first, last = month_bounds(month)
+    query = (
+        Incident.select(
+            ServiceWindow.code, Person.staff_no, Incident.date, Incident.clause_code, Incident.variant, fn.SUM(Incident.count)
+        )
+        .join(ServiceWindow)
+        .switch(Incident)
+        .join(Person, JOIN.LEFT_OUTER)
+        .where((Incident.date >= first) & (Incident.date <= last) & (Incident.voided == False))  # noqa: E712
+        .group_by(Incident.window, Incident.person, Incident.date, Incident.clause_code, Incident.variant)
+    )
+    return [
+        LedgerLine(window, person, _day(day), clause, variant, int(count))
+        for window, person, day, clause, variant, count in query.tuples()
+    ]
+
+
+def consequence_hits(month: str, clause_codes: set[str]) -> list[tuple[str, date, str]]:
+    """(window, date, clause) of non-voided incidents from January through `month` whose clause
+    may carry a consequence: what 取消评优 needs, without reading the whole year."""
+    if not clause_codes:
+        return []
     first = date(int(month[:4]), 1, 1)
-    return load_incidents(first, month_bounds(month)[1])
+    query = (
+        Incident.select(ServiceWindow.code, Incident.date, Incident.clause_code)
+        .join(ServiceWindow)
+        .where(
+            (Incident.date >= first)
+            & (Incident.date <= month_bounds(month)[1])
+            & (Incident.voided == False)  # noqa: E712 (peewee expression)
+            & (Incident.clause_code.in_(sorted(clause_codes)))
+        )
+    )
+    return [(window, _day(day), clause) for window, day, clause in query.tuples()]
 
 
 def insert_incidents(incidents: list[dom_inc.Incident], standard_kinds: dict[str, str]) -> list[int]:
@@ -234,6 +300,35 @@ def insert_incidents(incidents: list[dom_inc.Incident], standard_kinds: dict[str
     return ids
 
 
+def count_identical(inc: dom_inc.Incident, exclude_id: int | None = None) -> int:
+    """Stored, non-voided incidents with the same date, window, person, clause, variant,
+    evidence and reference (what the entry form asks about before a second is saved)."""
+    query = (
+        Incident.select(Incident.id)
+        .join(ServiceWindow)
+        .switch(Incident)
+        .join(Person, JOIN.LEFT_OUTER)
+        .switch(Incident)
+        .join(EvidenceType)
+        .where(
+            (Incident.date == inc.date)
+            & (ServiceWindow.code == inc.window_code)
+            & (Incident.clause_code == inc.clause_code)
+            & (Incident.variant == inc.variant)
+            & (EvidenceType.code == inc.evidence_code)
+            & (Incident.reference == inc.reference)
+            & (Incident.voided == False)  # noqa: E712 (peewee expression)
+        )
+    )
+    if inc.person_id:
+        query = query.where(Person.staff_no == inc.person_id)
+    else:
+        query = query.where(Incident.person.is_null())
+    if exclude_id is not None:
+        query = query.where(Incident.id != exclude_id)
+    return query.count()
+
+
 # --- months ------------------------------------------------------------------
 
 
@@ -261,8 +356,14 @@ DEFAULT_SETTINGS = {
     "center_name": "XX县政务服务中心",
     "grades": [[g.name, str(g.minimum)] for g in DEFAULT_GRADES],
     "red_flag_count": DEFAULT_RED_FLAG_COUNT,
+    "annual_awards": DEFAULT_ANNUAL_AWARDS,
     "signature_titles": ["考评人", "审核人", "中心负责人", "窗口首席代表确认"],
+    "first_month": None,  # 开始考评月份; None = every month is evaluated (scoring.md)
+    "operator": "",  # 操作员 written into the audit log; "" = the OS login
+    "previous_month_until_day": DEFAULT_PREVIOUS_MONTH_UNTIL_DAY,
 }
+# Window state (geometry, last tab, month…): remembered per database, never audited.
+UNAUDITED_SETTINGS = {"ui_state"}
 
 
 def get_setting(key: str):
@@ -278,9 +379,15 @@ def set_setting(key: str, value) -> None:
         return
     with database.atomic():
         Setting.replace(key=key, value=json.dumps(value, ensure_ascii=False)).execute()
-        audit("修改设置", "setting", key, {"before": old, "after": value})
+        if key not in UNAUDITED_SETTINGS:
+            audit("修改设置", "setting", key, {"before": old, "after": value})
 
 
 def scoring_settings() -> ScoringSettings:
     grades = tuple(Grade(name, Fraction(minimum)) for name, minimum in get_setting("grades"))
-    return ScoringSettings(grades=grades, red_flag_count=int(get_setting("red_flag_count")))
+    return ScoringSettings(
+        grades=grades,
+        red_flag_count=int(get_setting("red_flag_count")),
+        annual_awards=int(get_setting("annual_awards")),
+        first_month=get_setting("first_month") or None,
+    )
