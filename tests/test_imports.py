@@ -148,16 +148,36 @@ def test_mixed_file_reports_every_bad_row_and_writes_nothing(db):
     assert Incident.select().count() == 0
 
 
-def test_closed_month_refuses_import_even_of_known_rows(db):
+def test_cumulative_ledger_across_a_closed_month(db):
+    """formats.md: identical rows of a closed month are skipped and counted; only a row that
+    would add something to a closed month refuses the whole file."""
     services.import_incidents(write_ledger(db / "ledger.xlsx", WORKED_LEDGER))
     services.close_month(MONTH)
-    with pytest.raises(ImportRejected, match="1"):
-        services.import_incidents(write_ledger(db / "late.xlsx", [GOOD]))
+    official = services.month_results(MONTH)
+    # The same ledger again, with November rows appended: October is skipped, November goes in.
+    november = ["2026-11-03", "W01", None, "3.1", None, 1, "办件抽查", None, None]
+    report = services.import_incidents(write_ledger(db / "cumulative.xlsx", WORKED_LEDGER + [november]))
+    assert (report.added, report.already_present, report.already_present_closed) == (1, 6, 6)
+    assert "已锁定月份 6 条" in report.summary()
+    # Imported once more: nothing new anywhere.
+    again = services.import_incidents(db / "cumulative.xlsx")
+    assert (again.added, again.already_present, again.already_present_closed) == (0, 7, 6)
+    # A row that would change October refuses the file, November's new row included.
+    late = ["2026-10-21", "W01", None, "3.1", None, 1, "办件抽查", None, None]
+    november2 = ["2026-11-04", "W01", None, "3.1", None, 1, "办件抽查", None, None]
+    rows = WORKED_LEDGER + [november, late, november2]
     with pytest.raises(ImportRejected) as caught:
-        services.import_incidents(db / "ledger.xlsx")
-    assert "已锁定" in str(caught.value.errors[0])
+        services.import_incidents(write_ledger(db / "late.xlsx", rows))
+    (error,) = caught.value.errors
+    assert (error.row, error.column) == (len(WORKED_LEDGER) + 3, "日期")
+    assert "已锁定" in error.message
+    assert Incident.select().count() == 7
+    assert services.month_results(MONTH) == official
+    # One identical row more than stored (a second copy) would add to October: refused too.
+    with pytest.raises(ImportRejected):
+        services.import_incidents(write_ledger(db / "twice.xlsx", WORKED_LEDGER + [WORKED_LEDGER[0]]))
     services.reopen_month(MONTH, "补录")
-    assert services.import_incidents(db / "late.xlsx").added == 1
+    assert services.import_incidents(db / "late.xlsx").added == 2
 
 
 def test_not_a_workbook_missing_sheet_and_missing_header(db):

@@ -2,14 +2,16 @@
 
 All or nothing: the caller writes the incidents only when `errors` is empty.
 Rows identical to stored incidents are counted, not added (see README,
-"Re-import"); a row dated in a closed month is always an error.
+"Re-import"), closed months included (formats.md: cumulative ledgers); only a
+row that would add something to a closed month is an error.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from datetime import date
+from typing import Callable, Iterable, Mapping
 
 from .calendar import month_of
 from .incidents import Incident
@@ -35,6 +37,7 @@ OPTIONAL = ["工号", "情形", "依据说明", "备注"]
 class LedgerPlan:
     new: list[Incident] = field(default_factory=list)
     already_present: int = 0
+    already_present_closed: int = 0  # of which in a closed month
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -54,12 +57,16 @@ def plan_ledger(
     roster: RosterView,
     evidence: list[EvidenceType],
     closed_months: set[str],
-    stored: Iterable[Incident],
+    stored: Iterable[Incident] | Callable[[date, date], Iterable[Incident]],
 ) -> LedgerPlan:
-    """rows: (spreadsheet row number, {header: cell value})."""
+    """rows: (spreadsheet row number, {header: cell value}).
+
+    stored: the stored incidents, or a function giving those between two dates
+    (only the file's date range is compared, so the cost follows the file).
+    """
     plan = LedgerPlan()
     known_codes = {c.code for s in standards.versions for c in s.clauses}
-    parsed: list[Incident] = []
+    parsed: list[tuple[int, Incident]] = []
     for number, cells in rows:
         row_errors: list[RowError] = []
 
@@ -95,8 +102,6 @@ def plan_ledger(
             reference=normalise_text(cells.get("依据说明")),
             note=normalise_text(cells.get("备注")),
         )
-        if month in closed_months:
-            bad("日期", f"{month} 已锁定，不能再导入该月的扣分；如确需补录，请先重新开放该月（须填写理由）")
         already_wrong = {e.column for e in row_errors}  # one message per cell is enough
         for column, message in check_incident(incident, standards, roster, evidence):
             if column not in already_wrong and not (column in ("情形", "评定依据", "依据说明") and "条款" in already_wrong):
@@ -104,17 +109,33 @@ def plan_ledger(
         if row_errors:
             plan.errors.extend(row_errors)
         else:
-            parsed.append(incident)
-    if plan.errors:
+            parsed.append((number, incident))
+    if plan.errors or not parsed:
         return plan
+    if callable(stored):
+        stored = stored(min(i.date for _, i in parsed), max(i.date for _, i in parsed))
     # Identical rows are compared as a multiset, voided incidents included, so a
     # ledger imported again after appending rows adds only the new ones.
     remaining = Counter(inc.identity() for inc in stored)
-    for incident in parsed:
+    for number, incident in parsed:
         key = incident.identity()
         if remaining[key] > 0:
             remaining[key] -= 1
             plan.already_present += 1
+            if incident.month in closed_months:
+                plan.already_present_closed += 1
+        elif incident.month in closed_months:
+            plan.errors.append(
+                RowError(
+                    SHEET,
+                    number,
+                    "日期",
+                    f"{incident.month} 已锁定，这一行与已有的扣分记录不同，不能补录；"
+                    "如确需补录或修改，请先重新开放该月（须填写理由）",
+                )
+            )
         else:
             plan.new.append(incident)
+    if plan.errors:
+        plan.new.clear()
     return plan

@@ -47,7 +47,12 @@ class RosterReport:
 class LedgerReport:
     added: int = 0
     already_present: int = 0
+    already_present_closed: int = 0  # of the already present, rows of closed months
     months: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        closed = f"（其中属于已锁定月份 {self.already_present_closed} 条）" if self.already_present_closed else ""
+        return f"新增 {self.added} 条，已存在跳过 {self.already_present} 条{closed}"
 
 
 def _rows(sheet_rows):
@@ -136,14 +141,13 @@ def import_incidents(path: str | Path, progress: Progress | None = None) -> Ledg
     with database.atomic():
         standards = catalogue.load_standard_set()
         windows, people, assignments = repository.load_roster()
-        stored = repository.load_incidents()
         plan = plan_ledger(
             rows,
             standards,
             RosterView.build(windows, people, assignments),
             catalogue.load_evidence(),
             repository.closed_months(),
-            stored,
+            repository.load_incidents,  # called with the file's first and last dates
         )
         if plan.errors:
             raise ImportRejected(plan.errors)
@@ -158,11 +162,21 @@ def import_incidents(path: str | Path, progress: Progress | None = None) -> Ledg
             "导入扣分台账",
             "file",
             path.name,
-            {"added": len(plan.new), "already_present": plan.already_present, "months": months},
+            {
+                "added": len(plan.new),
+                "already_present": plan.already_present,
+                "already_present_closed": plan.already_present_closed,
+                "months": months,
+            },
         )
     if progress:
         progress(3, 3)
-    return LedgerReport(added=len(plan.new), already_present=plan.already_present, months=months)
+    return LedgerReport(
+        added=len(plan.new),
+        already_present=plan.already_present,
+        already_present_closed=plan.already_present_closed,
+        months=months,
+    )
 
 
 def write_templates(dest: str | Path) -> list[Path]:
