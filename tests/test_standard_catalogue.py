@@ -17,8 +17,8 @@ import pytest
 
 from kaoping_desktop import services
 from kaoping_desktop.domain.scoring import score_month
+from kaoping_desktop.domain.consequences import CONSEQUENCE_LABELS
 from kaoping_desktop.domain.standards import (
-    CONSEQUENCE_LABELS,
     DISQUALIFY_YEAR,
     OTHER_EVIDENCE,
     STAFF,

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable
 
-from .incidents import Incident
 from .numbers import display
+from .pricing import price
 from .standards import STAFF, StandardSet
 
 
@@ -44,45 +44,32 @@ def preview_deduction(
     clause_code: str,
     variant: str,
     count: int,
-    window_code: str,
-    person_id: str | None,
-    month_incidents: Iterable[Incident],
-    exclude_id: int | None = None,
+    used: Iterable[tuple[str, str, int]],
 ) -> DeductionPreview | None:
-    """None while the clause or variant is not chosen yet."""
-    found = standards.find_clause(clause_code, month)
-    if not found or count <= 0:
+    """None while the clause or variant is not chosen yet.
+
+    used: (clause, variant, summed count) already recorded this month against the
+    same window (window clause) or the same person (staff clause), without the
+    incident being edited.
+    """
+    typed = price(standards, month, clause_code, variant, count) if count > 0 else None
+    if typed is None:
         return None
-    std, clause = found
-    chosen = clause.variant(variant)
-    if chosen is None:
-        return None
-    category = std.category(clause.category_code)
-    used = Fraction(0)
-    for inc in month_incidents:
-        if inc.voided or inc.id is not None and inc.id == exclude_id:
-            continue
-        other = std.clause(inc.clause_code)
-        if other is None or other.category_code != clause.category_code:
-            continue
-        v = other.variant(inc.variant)
-        if v is None:
-            continue
-        if std.kind == STAFF:
-            if inc.person_id == person_id:
-                used += inc.count * v.person_points
-        elif inc.window_code == window_code:
-            used += inc.count * v.window_points
-    before = max(Fraction(0), category.points - used)
-    per = chosen.person_points if std.kind == STAFF else chosen.window_points
-    after = max(Fraction(0), before - count * per)
+    std, _ = standards.find_clause(clause_code, month)
+    category = std.category(typed.category_code)
+    spent = Fraction(0)
+    for other_clause, other_variant, other_count in used:
+        other = price(standards, month, other_clause, other_variant, other_count)
+        if other is not None and other.kind == typed.kind and other.category_code == typed.category_code:
+            spent += other.points
+    before = max(Fraction(0), category.points - spent)
     return DeductionPreview(
-        kind=std.kind,
+        kind=typed.kind,
         category_code=category.code,
         category_name=category.name,
-        window_points=count * chosen.window_points,
-        chief_points=count * chosen.chief_points,
-        person_points=count * chosen.person_points,
+        window_points=typed.window_points,
+        chief_points=typed.chief_points,
+        person_points=typed.person_points,
         remaining_before=before,
-        remaining_after=after,
+        remaining_after=max(Fraction(0), before - typed.points),
     )

@@ -12,6 +12,8 @@ from fractions import Fraction
 from typing import Iterable, Mapping
 
 from ..domain.calendar import month_bounds
+from ..domain.incident_rows import CLAUSE_TEXT_CHARS, IncidentRow, shorten
+from ..domain.incident_rows import incident_rows as priced_rows
 from ..domain.incidents import Incident
 from ..domain.roster import CHIEF, Person
 from ..domain.scoring import MonthResult, PersonResult, WindowResult
@@ -22,18 +24,12 @@ CLOSED_MARK = "已锁定"
 RED_FLAG = "红旗窗口"
 DISQUALIFIED = "取消评优"
 KIND_LABELS = {WINDOW: "窗口", STAFF: "人员"}
-CLAUSE_TEXT_CHARS = 20
 ZERO = Fraction(0)
 
 
 def month_label(month: str) -> str:
     """2026-10 -> 2026年10月"""
     return f"{int(month[:4])}年{int(month[5:7])}月"
-
-
-def shorten(text: str, limit: int = CLAUSE_TEXT_CHARS) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def window_marks(w: WindowResult) -> list[str]:
@@ -43,39 +39,6 @@ def window_marks(w: WindowResult) -> list[str]:
     if w.disqualified:
         marks.append(DISQUALIFIED)
     return marks
-
-
-@dataclass(frozen=True)
-class IncidentRow:
-    """One non-voided incident with everything a sheet prints about it."""
-
-    date: date
-    window_code: str
-    window_name: str
-    kind: str  # WINDOW or STAFF
-    category_code: str
-    clause_code: str
-    clause_text: str
-    variant: str
-    count: int
-    evidence_code: str
-    evidence_name: str
-    reference: str
-    note: str
-    person_id: str | None
-    person_name: str
-    window_points: Fraction  # count × window points (window standard), else 0
-    chief_points: Fraction  # count × chief share (window standard), else 0
-    person_points: Fraction  # count × person points (staff standard), else 0
-    id: int | None = None
-
-    @property
-    def short_text(self) -> str:
-        return shorten(self.clause_text)
-
-    @property
-    def evidence_text(self) -> str:
-        return f"{self.evidence_name} {self.reference}".strip() if self.reference else self.evidence_name
 
 
 def incident_rows(
@@ -89,42 +52,13 @@ def incident_rows(
     """The month's non-voided incidents, by date, window, clause."""
     first, last = month_bounds(month)
     evidence_names = dict(evidence) if isinstance(evidence, Mapping) else {e.code: e.name for e in evidence}
-    window_std = standards.for_month(WINDOW, month)
-    staff_std = standards.for_month(STAFF, month)
-    rows = []
-    for inc in incidents:
-        if inc.voided or not (first <= inc.date <= last):
-            continue
-        clause = staff_std.clause(inc.clause_code)
-        kind = STAFF
-        if clause is None:
-            clause = window_std.clause(inc.clause_code)
-            kind = WINDOW
-        variant = clause.variant(inc.variant) if clause is not None else None
-        count = Fraction(inc.count)
-        rows.append(
-            IncidentRow(
-                date=inc.date,
-                window_code=inc.window_code,
-                window_name=window_names.get(inc.window_code, ""),
-                kind=kind,
-                category_code=clause.category_code if clause else "",
-                clause_code=inc.clause_code,
-                clause_text=clause.text if clause else "",
-                variant=inc.variant,
-                count=inc.count,
-                evidence_code=inc.evidence_code,
-                evidence_name=evidence_names.get(inc.evidence_code, inc.evidence_code),
-                reference=inc.reference,
-                note=inc.note,
-                person_id=inc.person_id,
-                person_name=person_names.get(inc.person_id, inc.person_id or "") if inc.person_id else "",
-                window_points=count * variant.window_points if variant and kind == WINDOW else ZERO,
-                chief_points=count * variant.chief_points if variant and kind == WINDOW else ZERO,
-                person_points=count * variant.person_points if variant and kind == STAFF else ZERO,
-                id=inc.id,
-            )
-        )
+    rows = priced_rows(
+        (i for i in incidents if not i.voided and first <= i.date <= last),
+        standards,
+        evidence_names,
+        window_names,
+        person_names,
+    )
     rows.sort(key=lambda r: (r.date, r.window_code, clause_sort_key(r.clause_code), r.person_id or "", r.id or 0))
     return rows
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from peewee import IntegrityError
-
 from ..domain.calendar import parse_month
 from ..domain.standards import STANDARD_LABELS, Standard, StandardSet, check_standard
 from ..store import catalogue, repository
-from ..store.models import database
 from .errors import InputError, MonthClosedError
 
 
@@ -27,19 +24,14 @@ def save_new_version(standard: Standard, effective_month: str, note: str = "") -
     if locked:
         raise MonthClosedError(locked[-1])
     version = replace(standard, version=catalogue.next_version_number(standard.kind), effective_month=month)
-    try:
-        with database.atomic():
-            catalogue.save_version(version, note=note)
-            repository.audit(
-                "新版本评分标准",
-                "standard",
-                standard.kind,
-                {"version": version.version, "effective_month": month, "note": note},
-            )
-    except IntegrityError as exc:
-        if "month_closed" in str(exc):
-            raise MonthClosedError(month) from exc
-        raise
+    with repository.transaction(month):
+        catalogue.save_version(version, note=note)
+        repository.audit(
+            "新版本评分标准",
+            "standard",
+            standard.kind,
+            {"version": version.version, "effective_month": month, "note": note},
+        )
     return version
 
 

@@ -6,15 +6,13 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from .. import backup
-from ..store.database import close_database
-from ..store.models import database
+from ..store.database import close_database, close_thread_connection, current_path
 
 T = TypeVar("T")
 
 
 def database_path() -> Path | None:
-    db = database.obj
-    return Path(db.database) if db is not None else None
+    return current_path()
 
 
 def in_worker_connection(work: Callable[[], T]) -> T:
@@ -26,9 +24,7 @@ def in_worker_connection(work: Callable[[], T]) -> T:
     try:
         return work()
     finally:
-        db = database.obj
-        if db is not None and not db.is_closed():
-            db.close()
+        close_thread_connection()
 
 
 def close() -> None:

@@ -29,7 +29,6 @@ from ..domain.validation import ImportRejected, RosterView, RowError
 from ..excel.reader import open_workbook, read_sheet
 from ..excel.templates import LEDGER_FILE, ROSTER_FILE, write_ledger_template, write_roster_template
 from ..store import catalogue, repository
-from ..store.models import database
 
 Progress = Callable[[int, int], None]
 
@@ -81,7 +80,7 @@ def import_roster(path: str | Path, progress: Progress | None = None) -> RosterR
         progress(1, 3)
 
     report = RosterReport()
-    with database.atomic():
+    with repository.transaction():
         db_windows, db_people, db_assignments = repository.load_roster()
         plan = plan_roster(
             sheets[WINDOW_SHEET], sheets[PEOPLE_SHEET], db_windows, db_people, db_assignments, repository.closed_months()
@@ -138,7 +137,7 @@ def import_incidents(path: str | Path, progress: Progress | None = None) -> Ledg
         workbook.close()
     if progress:
         progress(1, 3)
-    with database.atomic():
+    with repository.transaction():
         standards = catalogue.load_standard_set()
         windows, people, assignments = repository.load_roster()
         plan = plan_ledger(

@@ -11,7 +11,6 @@ from ..domain.annual import YearResult, score_year
 from ..domain.scoring import MonthResult, score_ledger
 from ..domain.standards import STAFF, WINDOW
 from ..store import catalogue, repository
-from ..store.models import ScoringMonth, database, now
 
 from .errors import ClosingRefused, InputError
 
@@ -69,9 +68,8 @@ def year_results(year: int | str) -> YearResult:
 
 def close_month(month: str) -> MonthResult:
     month = parse_month(month)
-    with database.atomic():
-        row = repository.month_row(month)
-        if row is not None and row.closed:
+    with repository.transaction(month):
+        if repository.is_closed(month):
             raise ClosingRefused(f"{month} 已经锁定")
         result = compute_month(month)
         if not result.evaluated:
@@ -81,15 +79,9 @@ def close_month(month: str) -> MonthResult:
             raise ClosingRefused(f"{month} 没有在岗窗口，无需锁定")
         if result.blocking_warnings:
             raise ClosingRefused(f"{month} 不能锁定：" + "；".join(result.blocking_warnings))
-        if row is None:
-            row = ScoringMonth.create(month=month)
-        row.closed = True
-        row.closed_by = repository.actor()
-        row.closed_at = now()
-        row.results_json = json.dumps(to_snapshot(result), ensure_ascii=False)
-        row.window_version = catalogue.version_row(WINDOW, month)
-        row.staff_version = catalogue.version_row(STAFF, month)
-        row.save()
+        repository.store_closed_month(
+            month, to_snapshot(result), catalogue.version_row(WINDOW, month), catalogue.version_row(STAFF, month)
+        )
         repository.audit("锁定月份", "month", month, {"windows": len(result.windows), "people": len(result.people)})
     return MonthResult(result.month, result.windows, result.people, closed=True)
 
@@ -99,15 +91,10 @@ def reopen_month(month: str, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise InputError("重新开放月份必须填写理由")
-    with database.atomic():
-        row = repository.month_row(month)
-        if row is None or not row.closed:
+    with repository.transaction(month):
+        if not repository.is_closed(month):
             raise InputError(f"{month} 没有锁定，无需重新开放")
-        previous = row.results_json
-        row.closed = False
-        row.reopened_at = now()
-        row.reopen_reason = reason
-        row.save()
+        previous = repository.reopen_closed_month(month, reason)
         # The official results as they were stay in the audit log.
         repository.audit("重新开放月份", "month", month, {"reason": reason, "previous_results": previous})
 

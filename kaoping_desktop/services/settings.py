@@ -15,7 +15,6 @@ from fractions import Fraction
 from ..domain.calendar import default_month, parse_month
 from ..domain.settings import Grade, ScoringSettings
 from ..store import repository
-from ..store.models import database
 from .errors import InputError, MonthClosedError
 
 
@@ -46,7 +45,7 @@ def save_settings(new: AppSettings) -> None:
         ScoringSettings(grades=new.grades, red_flag_count=new.red_flag_count).validate()
     except ValueError as exc:
         raise InputError(str(exc)) from exc
-    with database.atomic():
+    with repository.transaction():
         repository.set_setting("center_name", new.center_name.strip())
         repository.set_setting("grades", [[g.name, str(g.minimum)] for g in new.grades])
         repository.set_setting("red_flag_count", int(new.red_flag_count))
@@ -129,7 +128,7 @@ def set_value(key: str, text: str) -> None:
     """Parse, check and store one setting; refused (nothing written) when wrong."""
     stored, parse, _ = _key(key)
     value = parse(text)
-    with database.atomic():
+    with repository.transaction():
         repository.set_setting(stored, value)
 
 

@@ -112,3 +112,14 @@ def close_database() -> None:
     db = database.obj
     if db is not None and not db.is_closed():
         db.close()
+
+
+def current_path() -> Path | None:
+    """The open database file, or None."""
+    db = database.obj
+    return Path(db.database) if db is not None else None
+
+
+def close_thread_connection() -> None:
+    """Close this thread's connection (peewee keeps one per thread)."""
+    close_database()

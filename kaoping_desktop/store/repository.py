@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from contextlib import contextmanager
 from datetime import date
 from fractions import Fraction
 
@@ -45,6 +46,23 @@ class MonthClosedError(Exception):
     def __init__(self, month: str):
         super().__init__(f"{month} 已锁定，不能修改。如确需修改，请先重新开放该月（需填写理由）。")
         self.month = month
+
+
+# What the schema's closed-month triggers raise (RAISE(ABORT, 'month_closed')).
+_CLOSED_TRIGGER = "month_closed"
+
+
+@contextmanager
+def transaction(month: str = ""):
+    """One all-or-nothing write. The only place where a closed-month trigger firing in
+    SQLite is turned into MonthClosedError (`month`: the month the write is about)."""
+    try:
+        with database.atomic():
+            yield
+    except IntegrityError as exc:
+        if _CLOSED_TRIGGER in str(exc):
+            raise MonthClosedError(month) from exc
+        raise
 
 
 def actor() -> str:
@@ -272,11 +290,11 @@ def insert_incidents(incidents: list[dom_inc.Incident], standard_kinds: dict[str
     evidence = {e.code: e.id for e in EvidenceType.select()}
     for month in sorted({inc.month for inc in incidents}):
         ensure_month_open(month)
-    ids = []
+    ids: list[int] = []
     stamp = now()
-    try:
-        for inc in incidents:
-            # One INSERT each keeps the ids; the closed-month trigger still guards every row.
+    for inc in incidents:
+        # One INSERT each keeps the ids; the closed-month trigger still guards every row.
+        with transaction(inc.month):
             ids.append(
                 Incident.insert(
                     date=inc.date,
@@ -293,11 +311,96 @@ def insert_incidents(incidents: list[dom_inc.Incident], standard_kinds: dict[str
                     updated_at=stamp,
                 ).execute()
             )
-    except IntegrityError as exc:
-        if "month_closed" in str(exc):
-            raise MonthClosedError(incidents[len(ids)].month) from exc
-        raise
     return ids
+
+
+def get_incident(incident_id: int) -> tuple[dom_inc.Incident, str] | None:
+    """The stored incident (voided ones too) and its void reason, or None."""
+    row = _incident_query().where(Incident.id == incident_id).first()
+    return (incident_to_domain(row), row.void_reason) if row is not None else None
+
+
+def update_incident(incident_id: int, inc: dom_inc.Incident, standard_kind: str) -> None:
+    """Overwrite an incident's fields (call inside `transaction`)."""
+    Incident.update(
+        date=inc.date,
+        window=ServiceWindow.get(ServiceWindow.code == inc.window_code),
+        person=Person.get(Person.staff_no == inc.person_id) if inc.person_id else None,
+        standard_kind=standard_kind,
+        clause_code=inc.clause_code,
+        variant=inc.variant,
+        count=inc.count,
+        evidence_type=EvidenceType.get(EvidenceType.code == inc.evidence_code),
+        reference=inc.reference,
+        note=inc.note,
+        updated_at=now(),
+    ).where(Incident.id == incident_id).execute()
+
+
+def void_incident(incident_id: int, reason: str) -> None:
+    """Mark an incident void; nothing is ever deleted (call inside `transaction`)."""
+    Incident.update(voided=True, void_reason=reason, updated_at=now()).where(Incident.id == incident_id).execute()
+
+
+def incident_list(first: date, last: date, include_voided: bool = True) -> list[tuple]:
+    """Rows for the incident tables, oldest first, as tuples:
+    (id, date, window code, window name, person id, person name, standard kind, clause,
+    variant, count, evidence code, reference, note, voided, void reason)."""
+    query = (
+        Incident.select(
+            Incident.id,
+            Incident.date,
+            ServiceWindow.code,
+            ServiceWindow.name,
+            Person.staff_no,
+            Person.name,
+            Incident.standard_kind,
+            Incident.clause_code,
+            Incident.variant,
+            Incident.count,
+            EvidenceType.code,
+            Incident.reference,
+            Incident.note,
+            Incident.voided,
+            Incident.void_reason,
+        )
+        .join(ServiceWindow)
+        .switch(Incident)
+        .join(Person, JOIN.LEFT_OUTER)
+        .switch(Incident)
+        .join(EvidenceType)
+        .where((Incident.date >= first) & (Incident.date <= last))
+        .order_by(Incident.date, Incident.id)
+    )
+    if not include_voided:
+        query = query.where(Incident.voided == False)  # noqa: E712 (peewee expression)
+    return [(row[0], _day(row[1]), *row[2:13], bool(row[13]), row[14]) for row in query.tuples()]
+
+
+def usage_counts(
+    first: date,
+    last: date,
+    window_code: str | None = None,
+    person_id: str | None = None,
+    exclude_id: int | None = None,
+) -> list[tuple[str, str, int]]:
+    """(clause, variant, summed count) of non-voided incidents of one window or one person in
+    [first, last]: what the live preview needs to know what is left in a category."""
+    query = (
+        Incident.select(Incident.clause_code, Incident.variant, fn.SUM(Incident.count))
+        .join(ServiceWindow)
+        .switch(Incident)
+        .join(Person, JOIN.LEFT_OUTER)
+        .where((Incident.date >= first) & (Incident.date <= last) & (Incident.voided == False))  # noqa: E712
+        .group_by(Incident.clause_code, Incident.variant)
+    )
+    if window_code is not None:
+        query = query.where(ServiceWindow.code == window_code)
+    if person_id is not None:
+        query = query.where(Person.staff_no == person_id)
+    if exclude_id is not None:
+        query = query.where(Incident.id != exclude_id)
+    return [(clause, variant, int(count)) for clause, variant, count in query.tuples()]
 
 
 def count_identical(inc: dom_inc.Incident, exclude_id: int | None = None) -> int:
@@ -348,6 +451,29 @@ def closed_months() -> set[str]:
 def ensure_month_open(month: str) -> None:
     if is_closed(month):
         raise MonthClosedError(month)
+
+
+def store_closed_month(month: str, snapshot: dict, window_version, staff_version) -> None:
+    """Mark the month closed with its official results (call inside `transaction`)."""
+    row = month_row(month) or ScoringMonth.create(month=month)
+    row.closed = True
+    row.closed_by = actor()
+    row.closed_at = now()
+    row.results_json = json.dumps(snapshot, ensure_ascii=False)
+    row.window_version = window_version
+    row.staff_version = staff_version
+    row.save()
+
+
+def reopen_closed_month(month: str, reason: str) -> str | None:
+    """Open a closed month again; returns the official results it had (call inside `transaction`)."""
+    row = month_row(month)
+    previous = row.results_json
+    row.closed = False
+    row.reopened_at = now()
+    row.reopen_reason = reason
+    row.save()
+    return previous
 
 
 # --- settings ----------------------------------------------------------------
