@@ -149,3 +149,20 @@ def test_settings_and_year_from_the_command_line(tmp_path):
     assert year.returncode == 0, year.stderr
     assert json.loads(year.stdout) == {"year": 2026, "months": [], "windows": [], "people": []}
     assert cli("results", "--year", "二〇二六", "--json", db=db).returncode == 2
+
+
+def test_months_before_the_first_month_are_in_no_export_or_annual_figure(center, tmp_path):
+    from kaoping_desktop.services import exports
+
+    deduct("W02", date(2026, 9, 3), count=3)
+    deduct("W01", date(2026, 10, 3), count=1)
+    assert exports.year_months(2026)[0] == "2026-01"  # every month evaluated: the year starts in January
+    settings.set_value("first-month", "2026-10")
+    assert exports.year_months(2026) == ["2026-10"]
+    report = exports.year_report(2026)
+    assert report.months == ("2026-10",)
+    with pytest.raises(InputError, match="未纳入考评"):
+        exports.export_month("2026-09", pdf_dir=tmp_path / "pdf")
+    assert not (tmp_path / "pdf").exists() or not any((tmp_path / "pdf").iterdir())
+    services.close_month("2026-10")
+    assert services.year_results(2026).months == ("2026-10",)

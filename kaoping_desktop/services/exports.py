@@ -23,6 +23,7 @@ from ..domain.calendar import month_bounds, parse_month
 from ..reports import pdf, xlsx
 from ..reports.data import MonthReport, YearReport, build_month_report, build_year_report
 from ..reports.verification import verification_code
+from .errors import InputError
 from .months import month_results
 from ..store import catalogue, repository
 
@@ -82,8 +83,9 @@ def month_verification_code(month: str, result=None) -> str:
 def year_months(year: int) -> list[str]:
     """Months of the year that have results: January up to the last month that is
     closed (or was ever closed) or has a non-voided incident."""
-    months = [f"{year:04d}-{m:02d}" for m in range(1, 13)]
-    incident_months = {i.month for i in repository.load_incidents(date(year, 1, 1), date(year, 12, 31), include_voided=False)}
+    settings = repository.scoring_settings()
+    months = [m for m in (f"{year:04d}-{n:02d}" for n in range(1, 13)) if settings.evaluates(m)]
+    incident_months = repository.incident_months(date(year, 1, 1), date(year, 12, 31))
     used = [m for m in months if m in incident_months or repository.month_row(m) is not None]
     if not used:
         return []
@@ -189,6 +191,8 @@ def export_month(
     export's files) when `cancelled()` turns true between two files.
     """
     report = month_report(month)
+    if not report.result.evaluated:
+        raise InputError(f"{report.month} 早于开始考评月份，未纳入考评，没有可导出的结果")
     jobs: list[tuple[Path, Callable[[Path], object]]] = []
     if pdf_dir is not None:
         folder = Path(pdf_dir)

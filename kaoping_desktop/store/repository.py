@@ -264,6 +264,17 @@ def month_ledger_lines(month: str) -> list[LedgerLine]:
     ]
 
 
+def incident_months(first: date, last: date) -> set[str]:
+    """Months ("YYYY-MM") between two dates that have a non-voided incident."""
+    month = fn.SUBSTR(Incident.date, 1, 7)
+    query = (
+        Incident.select(month)
+        .where((Incident.date >= first) & (Incident.date <= last) & (Incident.voided == False))  # noqa: E712
+        .distinct()
+    )
+    return {m for (m,) in query.tuples()}
+
+
 def consequence_hits(month: str, clause_codes: set[str]) -> list[tuple[str, date, str]]:
     """(window, date, clause) of non-voided incidents from January through `month` whose clause
     may carry a consequence: what 取消评优 needs, without reading the whole year."""
