@@ -34,6 +34,11 @@ class PricedIncident:
             person_points=count * variant.person_points,
         )
 
+    def half_points(self) -> tuple[int, int, int]:
+        """(window, chief, person) points in halves: every deduction is a multiple of 0.5,
+        so sums over thousands of incidents stay whole numbers until the end."""
+        return (int(self.window_points * 2), int(self.chief_points * 2), int(self.person_points * 2))
+
     @property
     def points(self) -> Fraction:
         """What it takes from the scored party: the window (window clause) or the person."""

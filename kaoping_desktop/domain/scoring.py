@@ -135,73 +135,86 @@ def ledger_lines(incidents: Iterable[Incident]) -> list[LedgerLine]:
 
 
 def _priced_groups(month: str, lines: Iterable[LedgerLine], standards: StandardSet):
-    """Price each group once: window points per window, staff points per person, chief points per (window, day)."""
+    """Sum each scored party's deductions: window points per window and category, staff points
+    per person and category, chief points per (window, day). Sums run in half points (ints)."""
     window_std = standards.for_month(WINDOW, month)
     staff_std = standards.for_month(STAFF, month)
-    window_counts: dict[tuple[str, str, str], int] = defaultdict(int)
-    person_counts: dict[tuple[str, str, str], int] = defaultdict(int)
-    chief_counts: dict[tuple[str, date, str, str], int] = defaultdict(int)
+    units: dict[tuple[str, str], tuple[str, str, int, int, int]] = {}
+
+    def unit(clause_code: str, variant: str) -> tuple[str, str, int, int, int]:
+        found = units.get((clause_code, variant))
+        if found is None:
+            std = staff_std if staff_std.clause(clause_code) is not None else window_std
+            clause = std.clause(clause_code)
+            if clause is None or clause.is_computed:
+                raise ValueError(f"扣分记录引用了不存在的条款：{clause_code}")
+            chosen = clause.variant(variant)
+            if chosen is None:
+                raise ValueError(f"条款 {clause_code} 没有情形“{variant}”")
+            found = (std.kind, clause.category_code, *PricedIncident.of(std, clause, chosen, 1).half_points())
+            units[(clause_code, variant)] = found
+        return found
+
+    window_half: dict[tuple[str, str], int] = defaultdict(int)
+    person_half: dict[tuple[str, str], int] = defaultdict(int)
+    chief_half: dict[tuple[str, date], int] = defaultdict(int)
     for line in lines:
-        if staff_std.clause(line.clause_code) is not None:
+        kind, category, w_half, c_half, p_half = unit(line.clause_code, line.variant)
+        if kind == STAFF:
             if line.person_id is None:
                 raise ValueError(f"扣分记录无法计分：条款 {line.clause_code} 未指定人员")
-            person_counts[(line.person_id, line.clause_code, line.variant)] += line.count
+            person_half[(line.person_id, category)] += line.count * p_half
         else:
-            window_counts[(line.window_code, line.clause_code, line.variant)] += line.count
-            chief_counts[(line.window_code, line.date, line.clause_code, line.variant)] += line.count
+            window_half[(line.window_code, category)] += line.count * w_half
+            chief_half[(line.window_code, line.date)] += line.count * c_half
 
-    def priced(std, clause_code, variant, count) -> PricedIncident:
-        clause = std.clause(clause_code)
-        if clause is None or clause.is_computed:
-            raise ValueError(f"扣分记录引用了不存在的条款：{clause_code}")
-        chosen = clause.variant(variant)
-        if chosen is None:
-            raise ValueError(f"条款 {clause_code} 没有情形“{variant}”")
-        return PricedIncident.of(std, clause, chosen, count)
-
-    window_raw: dict[str, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
-    for (code, clause_code, variant), count in window_counts.items():
-        p = priced(window_std, clause_code, variant, count)
-        window_raw[code][p.category_code] += p.window_points
-    person_raw: dict[str, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
-    for (pid, clause_code, variant), count in person_counts.items():
-        p = priced(staff_std, clause_code, variant, count)
-        person_raw[pid][p.category_code] += p.person_points
-    chief_by_day: dict[tuple[str, date], Fraction] = defaultdict(Fraction)
-    for (code, day, clause_code, variant), count in chief_counts.items():
-        chief_by_day[(code, day)] += priced(window_std, clause_code, variant, count).chief_points
-    return window_raw, person_raw, chief_by_day
+    window_raw: dict[str, dict[str, int]] = defaultdict(dict)
+    for (code, category), halves in window_half.items():
+        window_raw[code][category] = halves
+    person_raw: dict[str, dict[str, int]] = defaultdict(dict)
+    for (pid, category), halves in person_half.items():
+        person_raw[pid][category] = halves
+    return window_raw, person_raw, chief_half
 
 
 def _person_scores(
     month: str,
     people_ids: Iterable[str],
-    person_raw: dict[str, dict[str, Fraction]],
-    chief_by_day: dict[tuple[str, date], Fraction],
+    person_half: dict[str, dict[str, int]],
+    chief_half: dict[tuple[str, date], int],
     chiefs: ChiefIndex,
     standards: StandardSet,
     day_warnings: dict[str, set[str]],
 ) -> tuple[dict[str, Fraction], dict[str, dict[str, Fraction]], dict[str, Fraction]]:
+    """Personal scores (in half points until the end): 100 − capped staff deductions − chief shares."""
     staff_std = standards.for_month(STAFF, month)
-    shares: dict[str, Fraction] = defaultdict(Fraction)
-    for (window_code, day), points in chief_by_day.items():
+    share_half: dict[str, int] = defaultdict(int)
+    for (window_code, day), halves in chief_half.items():
         on_day = chiefs.on(window_code, day)
         if not on_day:
             day_warnings[window_code].add(WARN_NO_CHIEF_ON_DAY)
         elif len(on_day) > 1:
             day_warnings[window_code].add(WARN_TWO_CHIEFS)
         for chief in on_day:
-            shares[chief] += points
+            share_half[chief] += halves
 
-    categories = staff_std.scored_categories()
+    caps = [(cat.code, int(cat.points * 2)) for cat in staff_std.scored_categories()]
+    halves_cache: dict[int, Fraction] = {}
+
+    def exact(halves: int) -> Fraction:  # few distinct values: build each Fraction once
+        found = halves_cache.get(halves)
+        if found is None:
+            found = halves_cache[halves] = Fraction(halves, 2)
+        return found
+
     scores: dict[str, Fraction] = {}
     capped: dict[str, dict[str, Fraction]] = {}
     for pid in people_ids:
-        raw = person_raw.get(pid, {})
-        per_cat = {cat.code: min(cat.points, raw.get(cat.code, ZERO)) for cat in categories}
-        capped[pid] = per_cat
-        scores[pid] = max(ZERO, HUNDRED - sum(per_cat.values(), ZERO) - shares.get(pid, ZERO))
-    return scores, capped, dict(shares)
+        raw = person_half.get(pid, {})
+        per_cat = {code: min(cap, raw.get(code, 0)) for code, cap in caps}
+        capped[pid] = {code: exact(v) for code, v in per_cat.items()}
+        scores[pid] = exact(max(0, 200 - sum(per_cat.values()) - share_half.get(pid, 0)))
+    return scores, capped, {pid: exact(h) for pid, h in share_half.items()}
 
 
 def _mean(values: list[Fraction]) -> Fraction:
@@ -312,7 +325,7 @@ def score_ledger(
         categories = {"1": chief_component + staff_component}
         raw = window_raw.get(w.code, {})
         for cat in scored_categories:
-            categories[cat.code] = max(ZERO, cat.points - raw.get(cat.code, ZERO))
+            categories[cat.code] = max(ZERO, cat.points - Fraction(raw.get(cat.code, 0), 2))
         partial[w.code] = dict(
             window=w,
             chief_component=chief_component,

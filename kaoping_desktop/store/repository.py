@@ -89,34 +89,44 @@ def window_to_domain(w: ServiceWindow) -> dom.Window:
     return dom.Window(w.code, w.name, w.department, w.start_date, w.end_date)
 
 
+_DAYS: dict[str, date] = {}
+
+
 def _day(value) -> date | None:
-    return date.fromisoformat(value) if isinstance(value, str) else value
+    """ISO text from SQLite as a date (a month has few distinct days: parse each once)."""
+    if not isinstance(value, str):
+        return value
+    found = _DAYS.get(value)
+    if found is None:
+        found = _DAYS[value] = date.fromisoformat(value)
+    return found
 
 
 def load_roster() -> tuple[list[dom.Window], list[dom.Person], list[dom.Assignment]]:
     # Tuples, not model instances: 800 people and their assignments are read on every scoring.
     windows = [
         dom.Window(code, name, department, _day(start), _day(end))
-        for code, name, department, start, end in ServiceWindow.select(
-            ServiceWindow.code, ServiceWindow.name, ServiceWindow.department, ServiceWindow.start_date, ServiceWindow.end_date
+        for code, name, department, start, end in database.execute(
+            ServiceWindow.select(
+                ServiceWindow.code, ServiceWindow.name, ServiceWindow.department, ServiceWindow.start_date, ServiceWindow.end_date
+            ).order_by(ServiceWindow.code)
         )
-        .order_by(ServiceWindow.code)
-        .tuples()
     ]
     people = [
         dom.Person(staff_no, name, phone)
-        for staff_no, name, phone in Person.select(Person.staff_no, Person.name, Person.phone).order_by(Person.staff_no).tuples()
+        for staff_no, name, phone in database.execute(
+            Person.select(Person.staff_no, Person.name, Person.phone).order_by(Person.staff_no)
+        )
     ]
     assignments = [
         dom.Assignment(staff_no, code, role, _day(start), _day(end))
-        for staff_no, code, role, start, end in Assignment.select(
-            Person.staff_no, ServiceWindow.code, Assignment.role, Assignment.start_date, Assignment.end_date
+        for staff_no, code, role, start, end in database.execute(
+            Assignment.select(Person.staff_no, ServiceWindow.code, Assignment.role, Assignment.start_date, Assignment.end_date)
+            .join(Person)
+            .switch(Assignment)
+            .join(ServiceWindow)
+            .order_by(Assignment.id)
         )
-        .join(Person)
-        .switch(Assignment)
-        .join(ServiceWindow)
-        .order_by(Assignment.id)
-        .tuples()
     ]
     return windows, people, assignments
 
@@ -258,9 +268,10 @@ def month_ledger_lines(month: str) -> list[LedgerLine]:
         .where((Incident.date >= first) & (Incident.date <= last) & (Incident.voided == False))  # noqa: E712
         .group_by(Incident.window, Incident.person, Incident.date, Incident.clause_code, Incident.variant)
     )
+    # The raw cursor: peewee's row processing costs more than the query on a 10,000-row month.
     return [
         LedgerLine(window, person, _day(day), clause, variant, int(count))
-        for window, person, day, clause, variant, count in query.tuples()
+        for window, person, day, clause, variant, count in database.execute(query)
     ]
 
 
@@ -291,7 +302,7 @@ def consequence_hits(month: str, clause_codes: set[str]) -> list[tuple[str, date
             & (Incident.clause_code.in_(sorted(clause_codes)))
         )
     )
-    return [(window, _day(day), clause) for window, day, clause in query.tuples()]
+    return [(window, _day(day), clause) for window, day, clause in database.execute(query)]
 
 
 def insert_incidents(incidents: list[dom_inc.Incident], standard_kinds: dict[str, str]) -> list[int]:
@@ -385,7 +396,7 @@ def incident_list(first: date, last: date, include_voided: bool = True) -> list[
     )
     if not include_voided:
         query = query.where(Incident.voided == False)  # noqa: E712 (peewee expression)
-    return [(row[0], _day(row[1]), *row[2:13], bool(row[13]), row[14]) for row in query.tuples()]
+    return [(row[0], _day(row[1]), *row[2:13], bool(row[13]), row[14]) for row in database.execute(query)]
 
 
 def usage_counts(
