@@ -13,9 +13,32 @@ from ..store import repository
 from ..store.database import open_database
 from .errors import ClosingRefused, InputError, MonthClosedError
 from .months import close_month, compute_month, month_results, month_status, reopen_month, year_results
-from .imports import LedgerReport, RosterReport, import_incidents, import_roster, write_templates
-from .exports import ExportCancelled, export_month, export_year, month_verification_code
 from . import catalogue  # the rule-editing service, always under this name
+
+# Imports and exports pull in openpyxl and reportlab (most of a command's start-up):
+# loaded on first use, so `results` and the window's first paint never pay for them.
+_LAZY = {
+    "LedgerReport": "imports",
+    "RosterReport": "imports",
+    "import_incidents": "imports",
+    "import_roster": "imports",
+    "write_templates": "imports",
+    "ExportCancelled": "exports",
+    "export_month": "exports",
+    "export_year": "exports",
+    "month_verification_code": "exports",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 def open_app_database(path: str | Path):
