@@ -17,3 +17,25 @@ def db(tmp_path):
     services.open_app_database(tmp_path / "k.db")
     yield tmp_path / "k.db"
     close_database()
+
+
+@pytest.fixture(autouse=True)
+def _no_windows_left_behind():
+    """A window or modal box left open by one test would keep focus from the next one's."""
+    yield
+    import sys
+
+    helpers = sys.modules.get("gui_helpers")
+    if helpers is not None:
+        helpers.cancel_pending()
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for widget in app.topLevelWidgets():
+        if widget.isVisible():
+            widget.close()
+    app.processEvents()

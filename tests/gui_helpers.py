@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Callable
 
 from PySide6.QtCore import QTimer
@@ -16,10 +17,17 @@ def when_dialog_opens(callback: Callable[[QDialog], None]) -> list:
     returned list for the test to re-raise.
     """
     errors: list = []
+    deadline = time.monotonic() + 10
+    _pending.append(errors)
 
     def run():
+        if errors is not None and any(e is _CANCELLED for e in errors):
+            return  # the test is over: never answer the next test's dialog
         dialog = QApplication.activeModalWidget()
         if dialog is None:  # exec() not started yet
+            if time.monotonic() > deadline:
+                errors.append(TimeoutError("no modal dialog opened within 10 s"))
+                return
             QTimer.singleShot(10, run)
             return
         try:
@@ -35,5 +43,17 @@ def when_dialog_opens(callback: Callable[[QDialog], None]) -> list:
 
 
 def check(errors: list) -> None:
-    if errors:
-        raise errors[0]
+    real = [e for e in errors if e is not _CANCELLED]
+    if real:
+        raise real[0]
+
+
+_CANCELLED = object()
+_pending: list[list] = []
+
+
+def cancel_pending() -> None:
+    """Stop every watcher still waiting for a dialog (called after each test)."""
+    for errors in _pending:
+        errors.append(_CANCELLED)
+    _pending.clear()

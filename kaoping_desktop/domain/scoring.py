@@ -115,11 +115,14 @@ class ChiefIndex:
 
 @dataclass(frozen=True)
 class LedgerLine:
-    """Non-voided incidents of one month with the same window, person, day, clause and variant, summed."""
+    """Non-voided incidents of one month with the same window, person, day, clause and variant, summed.
+
+    The store may leave `date` out (None) for staff-standard incidents: only a
+    window-standard incident's day matters (it decides who was chief)."""
 
     window_code: str
     person_id: str | None
-    date: date
+    date: date | None
     clause_code: str
     variant: str
     count: int
