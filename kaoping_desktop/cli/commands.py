@@ -31,20 +31,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p = sub.add_parser("import-incidents", parents=[db_option], help="导入扣分台账（.xlsx）")
     p.add_argument("file", type=Path)
-    p = sub.add_parser("results", parents=[db_option], help="月度结果")
-    p.add_argument("--month", required=True)
+    p = sub.add_parser("results", parents=[db_option], help="月度结果或年度结果")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--month", help="月份 YYYY-MM")
+    which.add_argument("--year", help="年份 YYYY（只计已锁定的月份）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p = sub.add_parser("close-month", parents=[db_option], help="锁定月份")
     p.add_argument("--month", required=True)
     p = sub.add_parser("reopen-month", parents=[db_option], help="重新开放月份（须填写理由）")
     p.add_argument("--month", required=True)
     p.add_argument("--reason", required=True)
+    p = sub.add_parser("settings", parents=[db_option], help="列出、查看或修改设置")
+    p.add_argument("key", nargs="?", help="设置项，如 first-month、red-flags、operator")
+    p.add_argument("value", nargs="?", help="新的值（省略则显示当前值）")
     p = sub.add_parser("template", parents=[db_option], help="写出空白模板（人员名册、扣分台账）")
     p.add_argument("dest", type=Path, nargs="?", default=Path("."))
     p = sub.add_parser("export", parents=[db_option], help="导出月度评分表 PDF 与 Excel")
     p.add_argument("--month", required=True)
     p.add_argument("--pdf", type=Path)
     p.add_argument("--xlsx", type=Path)
+    p = sub.add_parser("export-roster", parents=[db_option], help="导出人员名册（.xlsx，可再次导入）")
+    p.add_argument("file", type=Path)
     p = sub.add_parser("backup", parents=[db_option], help="备份数据库到目录（例如U盘）")
     p.add_argument("dest", type=Path)
     p = sub.add_parser("restore", parents=[db_option], help="从备份文件恢复数据库")
@@ -113,19 +120,37 @@ def _import_incidents(args) -> int:
     from .. import services
 
     report = services.import_incidents(args.file)
-    print(f"扣分台账已导入：新增 {report.added} 条，已存在跳过 {report.already_present} 条。")
+    print(f"扣分台账已导入：{report.summary()}。")
     return EXIT_OK
+
+
+def _print_json(data: dict) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
 
 
 def _results(args) -> int:
     from .. import services
     from ..domain.numbers import display
-    from ..domain.results_io import results_json
+    from ..domain.results_io import results_json, year_json
 
+    if args.year is not None:
+        year = services.year_results(args.year)
+        if args.json:
+            _print_json(year_json(year))
+            return EXIT_OK
+        print(f"{year.year} 年度结果（已锁定月份：{'、'.join(year.months) or '无'}）")
+        for w in year.windows:
+            rank = f"{w.rank:>3}" if w.rank is not None else "  -"
+            marks = [m for m, on in (("年度先进", w.award), ("取消评优", w.disqualified)) if on]
+            print(f"{rank}  {w.code:<8} {w.name:<16} {display(w.mean):>7}  {w.months} 个月  {' '.join(marks)}")
+        return EXIT_OK
     result = services.month_results(args.month)
     if args.json:
-        json.dump(results_json(result), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        _print_json(results_json(result))
+        return EXIT_OK
+    if not result.evaluated:
+        print(f"{result.month} 未纳入考评（早于开始考评月份）")
         return EXIT_OK
     print(f"{result.month} 月度结果{'（已锁定）' if result.closed else '（未锁定）'}")
     for w in result.windows:
@@ -150,6 +175,20 @@ def _reopen_month(args) -> int:
     return EXIT_OK
 
 
+def _settings(args) -> int:
+    from ..services import settings
+
+    if args.key is None:
+        for key, value in settings.all_values():
+            print(f"{key} = {value}")
+    elif args.value is None:
+        print(settings.get_value(args.key))
+    else:
+        settings.set_value(args.key, args.value)
+        print(f"{args.key} = {settings.get_value(args.key)}")
+    return EXIT_OK
+
+
 def _template(args) -> int:
     from .. import services
 
@@ -168,6 +207,17 @@ def _export(args) -> int:
     return EXIT_OK
 
 
+def _export_roster(args) -> int:
+    from ..services import roster
+
+    done = roster.export_roster(args.file)
+    print(f"人员名册已导出到 {done.path}：窗口 {done.windows} 个，人员 {done.people} 人（岗位 {done.rows} 行）。")
+    if done.without_assignment:
+        listed = "、".join(f"{p.name}（{p.id}）" for p in done.without_assignment)
+        print(f"以下人员没有岗位，未写入：{listed}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _backup(args) -> int:
     from .. import backup
     from ..store.database import database
@@ -183,7 +233,9 @@ _COMMANDS = {
     "results": _results,
     "close-month": _close_month,
     "reopen-month": _reopen_month,
+    "settings": _settings,
     "template": _template,
     "export": _export,
     "backup": _backup,
+    "export-roster": _export_roster,
 }

@@ -11,3 +11,10 @@ def escape_formula(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def unescape_formula(text: str) -> str:
+    """Undo escape_formula: our own exports read back as they were written."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text

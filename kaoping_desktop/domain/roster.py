@@ -103,3 +103,45 @@ def closed_months_changed(
         for m in closed_months
         if picture(before_windows, before_assignments, m) != picture(after_windows, after_assignments, m)
     )
+
+
+@dataclass(frozen=True)
+class MonthPresence:
+    """Whether a person is listed (scored) in a month, and the text that says so or why not."""
+
+    listed: bool
+    text: str
+
+
+def month_presence(assignments: list[Assignment], windows: dict[str, Window], month: str) -> MonthPresence:
+    """One person's standing in `month`, by the rule of scoring.md "Who is scored in month M".
+
+    `assignments` are the person's own; `windows` maps code -> window. Listed means an
+    assignment overlaps the month and its window is in service in that month.
+    """
+    if not assignments:
+        return MonthPresence(False, "无岗位")
+    weight = {role: i for i, role in enumerate(ROLES)}
+    in_month = [a for a in assignments if a.overlaps_month(month)]
+    serving = [a for a in in_month if a.window_code in windows and windows[a.window_code].in_service(month)]
+    if serving:
+        posts = sorted({(a.role, a.window_code) for a in serving}, key=lambda p: (weight.get(p[0], len(ROLES)), p[1]))
+        return MonthPresence(True, "在岗 " + "、".join(f"{role} {code}" for role, code in posts))
+    first, last = month_bounds(month)
+    if in_month:
+        # Assigned, but the window does not serve this month.
+        a = min(in_month, key=lambda x: x.window_code)
+        w = windows.get(a.window_code)
+        if w is not None and w.start and w.start > last:
+            return MonthPresence(False, f"所在窗口未启用（{w.code} 启用日期 {w.start.isoformat()}）")
+        if w is not None and w.end:
+            return MonthPresence(False, f"所在窗口已撤出（{w.code} 撤出日期 {w.end.isoformat()}）")
+        return MonthPresence(False, f"所在窗口已撤出（{a.window_code}）")
+    reasons = []
+    ended = [a.end for a in assignments if a.end and a.end < first]
+    later = [a.start for a in assignments if a.start and a.start > last]
+    if ended:
+        reasons.append(f"在岗截止 {max(ended).isoformat()} 早于本月")
+    if later:
+        reasons.append(f"在岗起始 {min(later).isoformat()} 晚于本月")
+    return MonthPresence(False, "；".join(reasons))

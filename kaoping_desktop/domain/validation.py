@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Iterable
 
+from .cells import unescape_formula
 from .incidents import Incident
 from .roster import Assignment, Window
 from .standards import OTHER_EVIDENCE, STAFF, EvidenceType, StandardSet
@@ -52,7 +53,8 @@ def normalise_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    # A leading apostrophe before = + - @ is our own formula escape (see cells.escape_formula).
+    return unescape_formula(unicodedata.normalize("NFKC", str(value)).strip())
 
 
 def normalise_id(value) -> str:

@@ -2,6 +2,9 @@
 
 Each dialog saves through the roster service in accept(); a refusal is shown in
 the dialog's errorLabel and the dialog stays open with nothing written.
+Closing the window, person or move dialog (Esc, 取消, the title bar) after typing
+asks 放弃修改？ first. New dates default to the first day of the selected month,
+the month the clerk is working on, not to today.
 """
 
 from __future__ import annotations
@@ -10,11 +13,13 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QDialog, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QDateEdit, QDialog, QDialogButtonBox, QMessageBox, QWidget
 
+from ..domain.calendar import month_bounds
 from ..domain.roster import ROLES, WINDOW_STAFF, Assignment, Person, Window
 from ..services import InputError, MonthClosedError
 from ..services import roster as roster_service
+from ..services import settings as settings_service
 from .roster_models import AssignmentsModel
 from .uiload import load_into
 
@@ -29,12 +34,21 @@ def to_date(qdate: QDate) -> date:
     return date(qdate.year(), qdate.month(), qdate.day())
 
 
+def month_days(month: str | None) -> tuple[date, date]:
+    """First and last day of the selected month (the remembered starting month if none given)."""
+    return month_bounds(month or settings_service.starting_month())
+
+
+DISCARD_TITLE = "放弃修改？"
+
+
 class OptionalDate:
     """A QDateEdit plus a 不限 checkbox: checked means an open end (None)."""
 
-    def __init__(self, edit: QDateEdit, open_check: QCheckBox):
+    def __init__(self, edit: QDateEdit, open_check: QCheckBox, default: date | None = None):
         self.edit, self.open_check = edit, open_check
-        edit.setDate(QDate.currentDate())
+        # What the date shows once 不限 is unticked.
+        edit.setDate(to_qdate(default) if default else QDate.currentDate())
         open_check.toggled.connect(lambda checked: edit.setEnabled(not checked))
 
     def value(self) -> date | None:
@@ -51,6 +65,7 @@ class ServiceDialog(QDialog):
     """A dialog whose OK saves through a service; refusals stay in the dialog."""
 
     ui_file = ""
+    asks_before_discarding = False  # window, person and move dialogs ask; others close at once
 
     def __init__(self, parent: QWidget | None, title: str):
         super().__init__(parent)
@@ -64,9 +79,44 @@ class ServiceDialog(QDialog):
         ok.setDefault(True)
         self.buttonBox.button(QDialogButtonBox.Cancel).setText("取消")
         self.errorLabel.hide()
+        self.discard_box: QMessageBox | None = None
+        self._clean = None
 
     def save(self) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    # -- unsaved edits -----------------------------------------------------------
+
+    def values(self):
+        """What the clerk has typed; compared with the state at opening to find unsaved edits."""
+        return None
+
+    def mark_clean(self) -> None:
+        self._clean = self.values()
+
+    def has_unsaved_changes(self) -> bool:
+        return self.asks_before_discarding and self.values() != self._clean
+
+    def confirm_discard(self) -> bool:
+        """Ask 放弃修改？; True when the clerk chose to discard. The box is kept in `discard_box`."""
+        box = QMessageBox(QMessageBox.Question, DISCARD_TITLE, DISCARD_TITLE, QMessageBox.NoButton, self)
+        box.setInformativeText("刚才填写的内容还没有保存，关闭后将会丢失。")
+        discard = box.addButton("放弃修改(&D)", QMessageBox.DestructiveRole)
+        keep = box.addButton("继续编辑(&K)", QMessageBox.RejectRole)
+        discard.setObjectName("discardButton")
+        keep.setObjectName("keepEditingButton")
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        self.discard_box = box
+        box.exec()
+        return box.clickedButton() is discard
+
+    def reject(self) -> None:
+        # Esc, 取消 and the title bar's close all come here (QDialog.closeEvent calls reject).
+        # A dialog never shown has nothing on screen to lose.
+        if self.isVisible() and self.has_unsaved_changes() and not self.confirm_discard():
+            return
+        super().reject()
 
     def show_error(self, message: str) -> None:
         self.errorLabel.setText(message)
@@ -92,6 +142,7 @@ def fill_windows(combo, windows: list[Window], selected: str | None = None) -> N
 
 class WindowDialog(ServiceDialog):
     ui_file = "window_dialog.ui"
+    asks_before_discarding = True
 
     def __init__(self, parent=None, window: Window | None = None):
         super().__init__(parent, "新增窗口" if window is None else f"编辑窗口 {window.code}")
@@ -108,6 +159,10 @@ class WindowDialog(ServiceDialog):
             self.nameEdit.setFocus()
         else:
             self.codeEdit.setFocus()
+        self.mark_clean()
+
+    def values(self):
+        return self.window_value()
 
     def window_value(self) -> Window:
         return Window(
@@ -124,6 +179,7 @@ class WindowDialog(ServiceDialog):
 
 class PersonDialog(ServiceDialog):
     ui_file = "person_dialog.ui"
+    asks_before_discarding = True
 
     def __init__(
         self,
@@ -131,6 +187,7 @@ class PersonDialog(ServiceDialog):
         windows: list[Window] = (),
         person: Person | None = None,
         assignments: list[Assignment] = (),
+        month: str | None = None,
     ):
         super().__init__(parent, "新增人员" if person is None else f"编辑人员 {person.name}（{person.id}）")
         self.is_new = person is None
@@ -138,9 +195,10 @@ class PersonDialog(ServiceDialog):
         fill_windows(self.windowCombo, list(windows))
         self.roleCombo.addItems(list(ROLES))
         self.roleCombo.setCurrentText(WINDOW_STAFF)
-        self.start = OptionalDate(self.startEdit, self.startOpenCheck)
-        self.end = OptionalDate(self.endEdit, self.endOpenCheck)
-        self.start.set_value(date.today())
+        first, last = month_days(month)
+        self.start = OptionalDate(self.startEdit, self.startOpenCheck, first)
+        self.end = OptionalDate(self.endEdit, self.endOpenCheck, last)
+        self.start.set_value(first)  # the month being scored, so the new person is in it
         self.end.set_value(None)
         self.model = AssignmentsModel(self, {w.code: w for w in windows})
         self.model.set_rows(list(assignments))
@@ -160,6 +218,18 @@ class PersonDialog(ServiceDialog):
         else:
             self.idEdit.setFocus()
         self._update_buttons()
+        self._form_clean = self._form_values()
+        self.mark_clean()
+
+    def values(self):
+        return (self.idEdit.text(), self.nameEdit.text(), self.phoneEdit.text(), tuple(self.model.assignments()))
+
+    def _form_values(self):
+        return (self.windowCombo.currentData(), self.roleCombo.currentText(), self.start.value(), self.end.value())
+
+    def has_unsaved_changes(self) -> bool:
+        # An assignment typed into the sub-form but never added counts too.
+        return super().has_unsaved_changes() or self._form_values() != self._form_clean
 
     # -- the assignment sub-form ------------------------------------------
 
@@ -180,6 +250,7 @@ class PersonDialog(ServiceDialog):
         self.roleCombo.setCurrentText(a.role)
         self.start.set_value(a.start)
         self.end.set_value(a.end)
+        self._form_clean = self._form_values()  # showing a row is not an edit
 
     def _selected_row(self) -> int:
         index = self.assignmentsView.selectionModel().currentIndex()
@@ -194,12 +265,14 @@ class PersonDialog(ServiceDialog):
         has_row = self._selected_row() >= 0
         self.updateAssignmentButton.setEnabled(has_row)
         self.removeAssignmentButton.setEnabled(has_row)
+        self.assignmentHint.setVisible(self.model.rowCount() == 0)
 
     def add_assignment(self) -> None:
         a = self.form_assignment()
         if a is not None:
             self.model.set_rows(self.model.assignments() + [a])
             self.assignmentsView.selectRow(self.model.rowCount() - 1)
+            self._form_clean = self._form_values()
 
     def update_assignment(self) -> None:
         row, a = self._selected_row(), self.form_assignment()
@@ -208,6 +281,7 @@ class PersonDialog(ServiceDialog):
             rows[row] = a
             self.model.set_rows(rows)
             self.assignmentsView.selectRow(row)
+            self._form_clean = self._form_values()
 
     def remove_assignment(self) -> None:
         row = self._selected_row()
@@ -223,13 +297,23 @@ class PersonDialog(ServiceDialog):
         person = Person(self.idEdit.text(), self.nameEdit.text(), self.phoneEdit.text())
         pid = person.id.strip()
         assignments = [replace(a, person_id=pid) for a in self.model.assignments()]
+        if not assignments and person.name.strip() and pid:
+            self.windowCombo.setFocus()  # where the missing assignment is entered
         roster_service.save_person(person, assignments, is_new=self.is_new)
 
 
 class MoveDialog(ServiceDialog):
     ui_file = "move_dialog.ui"
+    asks_before_discarding = True
 
-    def __init__(self, parent=None, person: Person | None = None, windows: list[Window] = (), current: Assignment | None = None):
+    def __init__(
+        self,
+        parent=None,
+        person: Person | None = None,
+        windows: list[Window] = (),
+        current: Assignment | None = None,
+        month: str | None = None,
+    ):
         super().__init__(parent, "调岗")
         self.person = person
         where = f"，现在 {current.window_code}（{current.role}）" if current else ""
@@ -237,8 +321,12 @@ class MoveDialog(ServiceDialog):
         fill_windows(self.windowCombo, list(windows))
         self.roleCombo.addItems(list(ROLES))
         self.roleCombo.setCurrentText(current.role if current else WINDOW_STAFF)
-        self.firstDayEdit.setDate(QDate.currentDate())
+        self.firstDayEdit.setDate(to_qdate(month_days(month)[0]))
         self.windowCombo.setFocus()
+        self.mark_clean()
+
+    def values(self):
+        return (self.windowCombo.currentData(), self.roleCombo.currentText(), to_date(self.firstDayEdit.date()))
 
     def save(self) -> None:
         code = self.windowCombo.currentData()

@@ -115,7 +115,7 @@ def safe_name(text: str) -> str:
     return _UNSAFE.sub("_", text).strip("._") or "_"
 
 
-def _write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
+def write_atomically(target: Path, write: Callable[[Path], object]) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".part", dir=target.parent)
     os.close(fd)
@@ -155,7 +155,7 @@ class _Batch:
             if self.cancelled and self.cancelled():
                 self._rollback()
                 raise ExportCancelled()
-            self.written.append(_write_atomically(target, write))
+            self.written.append(write_atomically(target, write))
             if self.progress:
                 self.progress(done, total)
         return list(self.written)

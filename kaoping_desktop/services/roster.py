@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Callable
 
 from ..domain.roster import (
     ROLES,
@@ -13,9 +15,12 @@ from ..domain.roster import (
     closed_months_changed,
     overlapping_chiefs,
 )
+from ..excel.roster_export import RosterExport, write_roster_workbook
+from ..excel.templates import ROSTER_FILE
 from ..store import repository
-from ..store.models import database
 from .errors import InputError, MonthClosedError
+
+NO_ASSIGNMENT = "请至少填写一个岗位（窗口、身份、在岗起始）"
 
 
 def _check_dates(start: date | None, end: date | None, what: str) -> None:
@@ -50,7 +55,7 @@ def save_window(window: Window, is_new: bool) -> None:
     if not is_new and not exists:
         raise InputError(f"窗口编号 {code} 不存在")
     after = [w for w in windows if w.code != code] + [window]
-    with database.atomic():
+    with repository.transaction():
         _apply(after, assignments)
         repository.upsert_window(window)
 
@@ -69,6 +74,9 @@ def save_person(person: Person, assignments: list[Assignment], is_new: bool) -> 
         raise InputError("工号不能为空")
     if not person.name.strip():
         raise InputError("姓名不能为空")
+    if not assignments:
+        # A person without one is scored nowhere and would vanish from every month.
+        raise InputError(NO_ASSIGNMENT)
     windows, people, all_assignments = repository.load_roster()
     codes = {w.code for w in windows}
     exists = any(p.id == pid for p in people)
@@ -83,7 +91,7 @@ def save_person(person: Person, assignments: list[Assignment], is_new: bool) -> 
     person = replace(person, id=pid, name=person.name.strip(), phone=person.phone.strip())
     mine = [replace(a, person_id=pid) for a in assignments]
     after = [a for a in all_assignments if a.person_id != pid] + mine
-    with database.atomic():
+    with repository.transaction():
         _apply(windows, after)
         repository.upsert_person(person)
         repository.replace_assignments(pid, mine)
@@ -106,3 +114,37 @@ def move_person(person_id: str, to_window: str, role: str, first_day: date) -> N
         mine.append(a)
     mine.append(Assignment(person_id, to_window, role, first_day, None))
     save_person(person, mine, is_new=False)
+
+
+def export_roster(path: str | Path, progress: Callable[[int, int], None] | None = None) -> RosterExport:
+    """Write the whole roster (retired windows and past assignments too) as a 人员名册.xlsx.
+
+    A folder as `path` gets 人员名册.xlsx inside. The file is written under a
+    temporary name and moved into place, so it is never left half-written.
+    """
+    from .exports import write_atomically  # the one place that writes files atomically
+
+    target = Path(path)
+    if target.is_dir():
+        target = target / ROSTER_FILE
+    if progress:
+        progress(0, 2)
+    windows, people, assignments = repository.load_roster()
+    if progress:
+        progress(1, 2)
+    summary = RosterExport()
+
+    def write(tmp: Path) -> None:
+        nonlocal summary
+        summary = write_roster_workbook(tmp, windows, people, assignments)
+
+    try:
+        write_atomically(target, write)
+    except PermissionError as exc:
+        raise InputError(f"无法写入 {target}：文件可能正在 Excel/WPS 中打开，请关闭后重试（{exc.strerror}）") from exc
+    except OSError as exc:  # no such folder, a file in the way, disk full …
+        raise InputError(f"无法写入 {target}：{exc.strerror or exc}") from exc
+    summary.path = target
+    if progress:
+        progress(2, 2)
+    return summary
