@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from kaoping_desktop import services
 from kaoping_desktop.domain.roster import CHIEF, Assignment, Person, Window
 from kaoping_desktop.domain.settings import Grade
+from kaoping_desktop.gui.app_state import SETTINGS
 from kaoping_desktop.gui.settings_tab import SettingsTab
 from kaoping_desktop.gui.standards_tab import ClauseDialog, StandardsTab, next_month
 from kaoping_desktop.services import roster as roster_service
@@ -189,15 +190,17 @@ def test_settings_show_the_stored_values(settings):
     assert settings.titles.stringList() == ["考评人", "审核人", "中心负责人", "窗口首席代表确认"]
 
 
-def test_saving_settings_stores_them_and_emits_the_signal(settings, qtbot):
+def test_saving_settings_stores_them_and_tells_the_window(settings, qtbot):
     settings.centerNameEdit.setText("平安县政务服务中心")
     settings.redFlagSpin.setValue(2)
     settings.grades.setData(settings.grades.index(1, 1), "86.5")
     settings.titles.setStringList(["考评人", "中心主任"])
-    with qtbot.waitSignal(settings.settings_saved, timeout=3000) as saved:
+    assert settings.has_unsaved_changes()
+    with qtbot.waitSignal(settings.state.data_changed, timeout=3000) as changed:
         settings.saveButton.click()
+    assert changed.args[0] == frozenset({SETTINGS})
+    assert not settings.has_unsaved_changes()
     stored = load_settings()
-    assert saved.args[0] == stored
     assert stored.center_name == "平安县政务服务中心"
     assert stored.red_flag_count == 2
     assert stored.grades[1] == Grade("良好", Fraction("86.5"))

@@ -1,17 +1,25 @@
-"""The 设置 tab: center name, grade thresholds, 红旗窗口 count, signature titles."""
+"""The 设置 tab: center name, grade thresholds, 红旗窗口 and 年度先进 counts, signature titles,
+the first evaluated month (开始考评月份), the operator (操作员) and the 上月截止日.
+
+Everything on the tab is saved together or not at all (services/settings_form.py);
+a refusal is shown on the tab in Chinese, with the refused field focused.
+"""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt
 from PySide6.QtWidgets import QHeaderView, QWidget
 
 from ..domain.numbers import to_text
 from ..domain.settings import Grade
-from ..services import InputError
+from ..domain.calendar import parse_month
+from ..services import InputError, MonthClosedError
 from ..services import settings as settings_service
 from ..services.settings import AppSettings
+from ..services.settings_form import save_all, stored_values
+from .app_state import SETTINGS, AppState, LazyRefresh
 from .table_base import HeaderedTableModel
 from .uiload import load_into
 
@@ -74,11 +82,33 @@ class GradesModel(HeaderedTableModel):
         return tuple(sorted(result, key=lambda g: g.minimum, reverse=True))
 
 
-class SettingsTab(QWidget):
-    settings_saved = Signal(object)  # the AppSettings just stored
+# The keyed settings (services.settings.KEYS) this tab edits, with their field names.
+KEYED_FIELDS = {
+    "annual-awards": "年度先进窗口数",
+    "first-month": "开始考评月份",
+    "operator": "操作员",
+    "previous-month-until-day": "上月截止日",
+}
 
-    def __init__(self, parent: QWidget | None = None):
+
+def _month_text(text: str) -> str:
+    """A typed month as it would be stored ("2026/10" -> "2026-10"); odd text stays as typed."""
+    text = text.strip()
+    if not text:
+        return ""
+    try:
+        return parse_month(text)
+    except ValueError:
+        return text
+
+
+class SettingsTab(LazyRefresh, QWidget):
+    """API: `refresh()` / `discard_changes()` reload from the database; `save() -> bool`;
+    `has_unsaved_changes()`; `focus_field(key)`; after a save, `state.notify(SETTINGS)`."""
+
+    def __init__(self, parent: QWidget | None = None, state: AppState | None = None):
         super().__init__(parent)
+        self.state = state or AppState(settings_service.starting_month())
         load_into(self, "settings_tab.ui")
         self.grades = GradesModel(self)
         self.gradesView.setModel(self.grades)
@@ -91,20 +121,100 @@ class SettingsTab(QWidget):
         self.addTitleButton.clicked.connect(self._add_title)
         self.removeTitleButton.clicked.connect(self._remove_title)
         self.saveButton.clicked.connect(self.save)
-        self.revertButton.clicked.connect(self.refresh)
-        self.centerNameEdit.returnPressed.connect(self.save)
+        self.revertButton.clicked.connect(self.discard_changes)
+        for edit in (self.centerNameEdit, self.firstMonthEdit, self.operatorEdit):
+            edit.returnPressed.connect(self.save)
         self.saveButton.setDefault(True)
         self.errorLabel.hide()
+        self._shown: dict = {}
+        self.watch(self.state)
         self.refresh()
 
-    def refresh(self) -> None:
+    # -- the form as plain values ----------------------------------------------------------
+
+    def _form(self) -> dict:
+        """What the fields hold now, in the shape of `_stored()`."""
+        return {
+            "center-name": self.centerNameEdit.text().strip(),
+            "red-flags": self.redFlagSpin.value(),
+            "grades": tuple(tuple(row) for row in self.grades.rows),
+            "titles": tuple(self.titles.stringList()),
+            "annual-awards": str(self.annualAwardsSpin.value()),
+            "first-month": _month_text(self.firstMonthEdit.text()),
+            "operator": self.operatorEdit.text().strip(),
+            "previous-month-until-day": str(self.previousMonthDaySpin.value()),
+        }
+
+    def _stored(self) -> dict:
         current = settings_service.load_settings()
-        self.centerNameEdit.setText(current.center_name)
-        self.redFlagSpin.setValue(current.red_flag_count)
-        self.grades.set_grades(current.grades)
-        self.titles.setStringList(list(current.signature_titles))
+        return {
+            "center-name": current.center_name,
+            "red-flags": current.red_flag_count,
+            "grades": tuple((g.name, to_text(g.minimum)) for g in current.grades),
+            "titles": tuple(current.signature_titles),
+            **stored_values(KEYED_FIELDS),
+        }
+
+    def _show_field(self, name: str, value) -> None:
+        if name == "center-name":
+            self.centerNameEdit.setText(value)
+        elif name == "red-flags":
+            self.redFlagSpin.setValue(int(value))
+        elif name == "grades":
+            self.grades.beginResetModel()
+            self.grades.rows = [list(row) for row in value]
+            self.grades.endResetModel()
+        elif name == "titles":
+            self.titles.setStringList(list(value))
+        elif name == "annual-awards":
+            self.annualAwardsSpin.setValue(int(value))
+        elif name == "first-month":
+            self.firstMonthEdit.setText(value)
+        elif name == "operator":
+            self.operatorEdit.setText(value)
+        elif name == "previous-month-until-day":
+            self.previousMonthDaySpin.setValue(int(value))
+
+    def focus_field(self, key: str) -> None:
+        """Put the cursor in one field, its text selected (the guide's 中心名称 / 开始考评月份 steps).
+        `key`: "center-name", "red-flags", or a key of KEYED_FIELDS."""
+        widget = {"center-name": self.centerNameEdit, "red-flags": self.redFlagSpin}.get(key) or self._field_widget(key)
+        if widget is None:
+            raise KeyError(key)
+        widget.setFocus(Qt.OtherFocusReason)
+        if hasattr(widget, "selectAll"):
+            widget.selectAll()
+
+    def has_unsaved_changes(self) -> bool:
+        """Does any field differ from what is stored?"""
+        return self._form() != self._stored()
+
+    # -- loading -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Show the stored settings, dropping any edit."""
+        stored = self._stored()
+        for name, value in stored.items():
+            self._show_field(name, value)
+        self._shown = stored
         self._show_error("")
         self.statusLabel.setText("")
+
+    def discard_changes(self) -> None:
+        self.refresh()
+
+    def refresh_for(self, kinds: frozenset) -> None:
+        if SETTINGS not in kinds:
+            return
+        # Changed elsewhere (first-start dialog, operator dialog…): take the new values, but only
+        # into fields the clerk has not edited here.
+        form, stored = self._form(), self._stored()
+        for name, value in stored.items():
+            if form[name] == self._shown.get(name):
+                self._show_field(name, value)
+        self._shown = stored
+
+    # -- editing lists ---------------------------------------------------------------------
 
     def _add_grade(self) -> None:
         index = self.grades.index(self.grades.add_row(), 0)
@@ -127,6 +237,8 @@ class SettingsTab(QWidget):
         self.errorLabel.setText(message)
         self.errorLabel.setVisible(bool(message))
 
+    # -- saving --------------------------------------------------------------------------
+
     def edited_settings(self) -> AppSettings:
         return AppSettings(
             center_name=self.centerNameEdit.text(),
@@ -135,15 +247,54 @@ class SettingsTab(QWidget):
             signature_titles=tuple(self.titles.stringList()),
         )
 
+    def _edited_values(self) -> dict[str, str]:
+        """The keyed settings that differ from what is stored, as typed."""
+        typed = {
+            "annual-awards": str(self.annualAwardsSpin.value()),
+            "first-month": self.firstMonthEdit.text(),
+            "operator": self.operatorEdit.text(),
+            "previous-month-until-day": str(self.previousMonthDaySpin.value()),
+        }
+        form, stored = self._form(), stored_values(KEYED_FIELDS)
+        return {key: typed[key] for key in KEYED_FIELDS if form[key] != stored[key]}
+
+    def _field_widget(self, key: str | None) -> QWidget | None:
+        return {
+            "annual-awards": self.annualAwardsSpin,
+            "first-month": self.firstMonthEdit,
+            "operator": self.operatorEdit,
+            "previous-month-until-day": self.previousMonthDaySpin,
+        }.get(key)
+
+    def _refusal_text(self, exc: Exception, key: str | None) -> str:
+        if isinstance(exc, MonthClosedError) and key == "first-month":
+            month = exc.month
+            return (
+                f"开始考评月份不能改为“{self.firstMonthEdit.text().strip()}”：{month} 已锁定，"
+                f"改到它之后，这个已锁定的月份就不再考评了。请选 {month} 或更早的月份；"
+                f"确需更改，请先在“月度结果”中重新开放 {month}。"
+            )
+        label = KEYED_FIELDS.get(key or "")
+        message = str(exc)
+        if label and not message.startswith(label):
+            return f"{label}：{message}"
+        return message
+
     def save(self) -> bool:
+        key = None
         try:
             new = self.edited_settings()
-            settings_service.save_settings(new)
-        except InputError as exc:
-            self._show_error(str(exc))
+            values = self._edited_values()
+            save_all(values, new)
+        except (InputError, MonthClosedError) as exc:
+            key = getattr(exc, "setting_key", None)
+            self._show_error(self._refusal_text(exc, key))
             self.statusLabel.setText("")
+            widget = self._field_widget(key)
+            if widget is not None:
+                widget.setFocus()
             return False
         self.refresh()
         self.statusLabel.setText("设置已保存")
-        self.settings_saved.emit(settings_service.load_settings())
+        self.state.notify(SETTINGS)
         return True

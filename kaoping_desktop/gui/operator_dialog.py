@@ -1,0 +1,97 @@
+"""操作员: who is working, asked at start and written into every audit row.
+
+`ask_operator(parent)` shows the earlier operators (everyone in the audit log,
+the current one first) in an editable list: pick one or type a new name.
+The name is stored with `settings.set_value("operator", …)`, and
+store/repository.actor() writes it into each audit row from then on.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+
+from ..services import InputError, MonthClosedError
+from ..services import audit_log
+from ..services import settings as settings_service
+from .app_state import SETTINGS, AppState
+from .uiload import load_into
+
+REFUSALS = (InputError, MonthClosedError)
+
+
+class SavingDialog(QDialog):
+    """A .ui dialog whose OK saves through services; a refusal stays in the dialog's errorLabel."""
+
+    ui_file = ""
+
+    def __init__(self, parent: QWidget | None, title: str):
+        super().__init__(parent)
+        load_into(self, self.ui_file)
+        self.layout().setContentsMargins(12, 12, 12, 12)
+        self.setWindowTitle(title)
+        self.buttonBox.accepted.connect(self.accept)
+        self.buttonBox.rejected.connect(self.reject)
+        ok = self.buttonBox.button(QDialogButtonBox.Ok)
+        ok.setText("确定")
+        ok.setDefault(True)
+        self.buttonBox.button(QDialogButtonBox.Cancel).setText("取消")
+        self.errorLabel.hide()
+
+    def save(self) -> None:  # pragma: no cover - each dialog saves its own
+        raise NotImplementedError
+
+    def show_error(self, message: str) -> None:
+        self.errorLabel.setText(message)
+        self.errorLabel.setVisible(bool(message))
+
+    def accept(self) -> None:
+        try:
+            self.save()
+        except REFUSALS as exc:
+            self.show_error(str(exc))
+            return
+        super().accept()
+
+
+class OperatorDialog(SavingDialog):
+    """Pick or type the operator; OK stores it. `chosen` holds the stored name afterwards."""
+
+    ui_file = "operator_dialog.ui"
+
+    def __init__(self, parent: QWidget | None = None, state: AppState | None = None):
+        super().__init__(parent, "选择操作员")
+        self.state = state
+        self.chosen: str | None = None
+        names = audit_log.operators()
+        self.operatorCombo.addItems(names)
+        current = settings_service.operator()
+        self.operatorCombo.setCurrentText(current or "")
+        self.operatorCombo.lineEdit().setPlaceholderText("例如 王会计")
+        self.operatorCombo.lineEdit().selectAll()
+        self.operatorCombo.setFocus()
+
+    def name(self) -> str:
+        return self.operatorCombo.currentText().strip()
+
+    def save(self) -> None:
+        name = self.name()
+        if not name:
+            raise InputError("请选择或输入操作员姓名")
+        settings_service.set_value("operator", name)
+        self.chosen = settings_service.operator()
+        if self.state is not None:
+            self.state.notify(SETTINGS)
+
+
+def ask_operator(parent: QWidget | None = None, state: AppState | None = None) -> str | None:
+    """Ask who is working (modal); the stored name, or None when cancelled (nothing changed)."""
+    dialog = OperatorDialog(parent, state)
+    try:
+        if dialog.exec() == QDialog.Accepted:
+            return dialog.chosen
+        return None
+    finally:
+        dialog.deleteLater()
+
+
+__all__ = ["OperatorDialog", "SavingDialog", "ask_operator"]
