@@ -1,12 +1,16 @@
-"""扣分录入: the incident form with its live deduction preview, and the month's incidents."""
+"""扣分录入: the incident form with its live deduction preview, and the month's incidents.
+
+Every searchable field is a `StrictCombo`: the typed text decides what is saved,
+and text that names no item, or several, blocks saving. `将保存为` spells out in
+full what Enter would store. The month is the window's shared month (AppState).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QStandardItemModel
-from PySide6.QtWidgets import QCompleter, QInputDialog, QWidget
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QDateTimeEdit, QInputDialog, QMessageBox, QWidget
 
 from .. import services
 from ..domain.calendar import month_bounds, month_of
@@ -14,12 +18,18 @@ from ..domain.standards import OTHER_EVIDENCE, STAFF, STANDARD_LABELS, WINDOW, C
 from ..services import catalogue as rules
 from ..services import incidents as incident_service
 from ..services import roster_view
+from ..services import settings as settings_service
 from ..services.errors import InputError, MonthClosedError
+from .app_state import INCIDENTS, MONTHS, ROSTER, STANDARDS, AppState, LazyRefresh
 from .incident_models import IncidentFilter, IncidentTableModel, RowRole
-from .month_picker import MonthPicker
+from .strict_combo import Choice, StrictCombo
 from .uiload import load_into
 
 CLOSED_TEXT = "本月已锁定，不能录入或修改。如需修改，请在「月度结果」中点击「重新开放」（须填写理由）。"
+NO_PERSON = "（不指定人员）"
+_NOT_CHOSEN = "（未选择）"
+_INVALID = "（无效）"
+_STALE = object()  # a list key that matches nothing: rebuild the list
 
 
 def _qdate(day: date) -> QDate:
@@ -30,13 +40,11 @@ def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class EntryTab(QWidget):
-    incidents_changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None):
+class EntryTab(LazyRefresh, QWidget):
+    def __init__(self, parent: QWidget | None = None, state: AppState | None = None):
         super().__init__(parent)
         load_into(self, "entry_tab.ui")
-        self.month_picker = MonthPicker.inside(self.monthHolder)
+        self.state = state if state is not None else AppState(settings_service.starting_month(), self)
 
         self.model = IncidentTableModel(self)
         self.proxy = IncidentFilter(self)
@@ -47,39 +55,53 @@ class EntryTab(QWidget):
 
         self.standardCombo.addItem(STANDARD_LABELS[WINDOW], WINDOW)
         self.standardCombo.addItem(STANDARD_LABELS[STAFF], STAFF)
-        completer = self.windowCombo.completer()
-        completer.setFilterMode(Qt.MatchContains)
-        completer.setCompletionMode(QCompleter.PopupCompletion)
-        self.windowCombo.setInsertPolicy(self.windowCombo.InsertPolicy.NoInsert)
+        self.windows = StrictCombo(self.windowCombo, "窗口", scope="（只列出本月在驻的窗口）")
+        self.people = StrictCombo(
+            self.personCombo, "人员", empty_data=None, scope="（只列出所选窗口在该日期在岗的人员）"
+        )
+        self.clauses = StrictCombo(self.clauseCombo, "条款", scope="（只列出所选标准的条款）")
+        self.variants = StrictCombo(self.variantCombo, "情形")
+        self.evidence = StrictCombo(self.evidenceCombo, "评定依据", scope="（只列出该条款的评定依据和“其他”）")
+        self.personCombo.lineEdit().setPlaceholderText("工号或姓名；空 = 不指定人员")
+        self.clauseCombo.lineEdit().setPlaceholderText("条款编号或内容，如 4.4、超出承诺")
+        self.variantCombo.lineEdit().setPlaceholderText("情形名称")
+        self.strict = (self.windows, self.people, self.clauses, self.variants, self.evidence)
 
         self.editing_id: int | None = None
         self.closed = False
+        self.duplicate_prompt: QMessageBox | None = None  # the open 重复 question, for tests
         self._standards = None
-        self._roster = ([], [], [])
+        self._roster = None
+        self._window_names: dict[str, str] = {}
+        self._person_names: dict[str, str] = {}
         self._evidence: dict[str, str] = {}
+        self._people_key = _STALE  # (window, day) the person list was built for
+        self._clause_key = _STALE  # clause the variant and evidence lists were built for
         self._loading = False
+        # Every form signal lands here; one pass runs once control returns to the event
+        # loop, however many signals fired (typing, refills, a whole edit_selected).
+        self._form_timer = QTimer(self)
+        self._form_timer.setSingleShot(True)
+        self._form_timer.setInterval(0)
+        self._form_timer.timeout.connect(self._update_form)
 
-        self.month_picker.monthChanged.connect(self.set_month)
-        self.dateEdit.dateChanged.connect(self._window_or_date_changed)
-        self.windowCombo.currentIndexChanged.connect(self._window_or_date_changed)
-        self.standardCombo.currentIndexChanged.connect(self._fill_clauses)
-        self.clauseCombo.currentIndexChanged.connect(self._clause_changed)
-        for signal in (
-            self.personCombo.currentIndexChanged,
-            self.variantCombo.currentIndexChanged,
-            self.countSpin.valueChanged,
-            self.evidenceCombo.currentIndexChanged,
-            self.referenceEdit.textChanged,
-        ):
-            signal.connect(self._update_preview)
+        self.dateEdit.dateChanged.connect(self._form_changed)
+        self.standardCombo.currentIndexChanged.connect(self._standard_changed)
+        self.countSpin.valueChanged.connect(self._form_changed)
+        self.referenceEdit.textChanged.connect(self._form_changed)
+        for combo in self.strict:
+            combo.changed.connect(self._form_changed)
+            # Leaving the window or clause by Tab: the person list and the 情形 field must be
+            # right before focus moves on (a hidden 情形 would be skipped).
+            combo.committed.connect(self._sync_lists)
         self.saveButton.clicked.connect(self.save)
-        self.clearButton.clicked.connect(self.clear_form)
+        self.clearButton.clicked.connect(lambda: self.clear_form())
         self.filterEdit.textChanged.connect(self._filter_changed)
         self.showVoidedCheck.toggled.connect(self._filter_changed)
         self.editButton.clicked.connect(self.edit_selected)
         self.voidButton.clicked.connect(lambda: self.void_selected())
         self.incidentTable.doubleClicked.connect(lambda _: self.edit_selected())
-        # Enter saves from any field of the form (combo pop-ups handle their own Enter).
+        # Enter saves from any field of the form (a combo's open list takes its own Enter).
         for widget in (
             self.dateEdit,
             self.windowCombo,
@@ -93,56 +115,72 @@ class EntryTab(QWidget):
             self.noteEdit,
         ):
             widget.installEventFilter(self)
-        self.refresh()
+        for combo in self.strict:
+            combo.popup().installEventFilter(self)
+
+        self.watch(self.state)
+        # Loaded when first shown (or by set_month/refresh/flush), not while the window starts.
+        self._pending |= {self.MONTH, ROSTER, STANDARDS, INCIDENTS, MONTHS}
 
     # --- loading -------------------------------------------------------------------
 
     @property
     def month(self) -> str:
-        return self.month_picker.month()
+        return self.state.month
 
     def set_month(self, month: str) -> None:
-        if self.month_picker.month() != month:
-            self.month_picker.set_month(month)  # comes back here through monthChanged
-            return
-        first, last = month_bounds(month)
-        self._loading = True
-        self.dateEdit.setDateRange(_qdate(first), _qdate(last))
-        today = date.today()
-        self.dateEdit.setDate(_qdate(today if month_of(today) == month else first))
-        self._loading = False
-        self.refresh()
+        """Show `month` (the shared month: every tab follows) and load it now."""
+        self.state.set_month(month)
+        self.flush()
 
     def refresh(self) -> None:
-        """Reload roster, standards and the month's incidents (after any change elsewhere)."""
+        """Reload everything now (after a change made outside the shared state)."""
+        self._pending |= {self.MONTH, ROSTER, STANDARDS, INCIDENTS, MONTHS}
+        self.flush()
+
+    def refresh_for(self, kinds: frozenset) -> None:
+        month_changed = self.MONTH in kinds
         self._loading = True
+        try:
+            if month_changed:
+                self._apply_month()
+            if STANDARDS in kinds or self._standards is None:
+                self._standards = rules.standard_set()
+                self._evidence = {e.code: e.name for e in roster_view.evidence_types()}
+                self._clause_key = _STALE
+            if ROSTER in kinds or self._roster is None:
+                self._roster = roster_view.roster()
+                self._window_names = {w.code: w.name for w in self._roster[0]}
+                self._person_names = {p.id: p.name for p in self._roster[1]}
+                self._people_key = _STALE
+            if ROSTER in kinds or month_changed:
+                self._fill_windows()
+                self._people_key = _STALE
+            if STANDARDS in kinds or month_changed:
+                self._fill_clauses(keep_missing=True)
+        finally:
+            self._loading = False
+        if MONTHS in kinds or month_changed:
+            self.closed = bool(services.month_status(self.month)["closed"])
+            self._apply_closed()
+        if INCIDENTS in kinds or MONTHS in kinds or month_changed:
+            self.reload_incidents()
+        self._form_changed()
+
+    def _apply_month(self) -> None:
         month = self.month
         first, last = month_bounds(month)
-        if self.dateEdit.date() < _qdate(first) or self.dateEdit.date() > _qdate(last):
-            self.dateEdit.setDateRange(_qdate(first), _qdate(last))
-            self.dateEdit.setDate(_qdate(first))
-        else:
-            self.dateEdit.setDateRange(_qdate(first), _qdate(last))
-        self._standards = rules.standard_set()
-        self._roster = roster_view.roster()
-        self._evidence = {e.code: e.name for e in roster_view.evidence_types()}
-        current = self.windowCombo.currentData()
-        self.windowCombo.clear()
-        for w in self._roster[0]:
-            if w.in_service(month):
-                self.windowCombo.addItem(f"{w.code} {w.name}", w.code)
-        if current is not None:
-            index = self.windowCombo.findData(current)
-            if index >= 0:
-                self.windowCombo.setCurrentIndex(index)
-        self._loading = False
-        self._fill_people()
-        self._fill_clauses()
-        self.closed = bool(services.month_status(month)["closed"])
-        self._apply_closed()
-        self.reload_incidents()
+        current = _pydate(self.dateEdit.date())
+        self.dateEdit.setDateRange(_qdate(first), _qdate(last))
+        # Only the day is typed: the year and month are the shared month, shown as text.
+        self.dateEdit.setDisplayFormat(f"'{month}-'dd")
+        if month_of(current) != month:
+            today = date.today()
+            self.dateEdit.setDate(_qdate(today if month_of(today) == month else first))
+        self.monthInfoLabel.setText(f"录入月份：{month[:4]} 年 {int(month[5:7])} 月（在窗口上方切换月份）")
 
     def reload_incidents(self) -> None:
+        """The month's incidents: one query, one model reset."""
         self.model.set_rows(incident_service.month_incidents(self.month))
         self._update_count_info()
 
@@ -152,135 +190,280 @@ class EntryTab(QWidget):
         for widget in (self.formBox, self.editButton, self.voidButton):
             widget.setEnabled(not self.closed)
         if self.closed:
-            self.clear_form()
+            self.discard_changes()
 
-    # --- the form ------------------------------------------------------------------
+    # --- the lists behind the combos -------------------------------------------------
 
-    def _window_or_date_changed(self, *_):
-        if not self._loading:
-            self._fill_people()
+    def _fill_windows(self) -> None:
+        month = self.month
+        self.windows.set_items(
+            [Choice(f"{w.code} {w.name}", w.code, w.name) for w in self._roster[0] if w.in_service(month)],
+            keep_missing=True,
+        )
 
-    def _fill_people(self) -> None:
-        code = self.windowCombo.currentData()
-        day = _pydate(self.dateEdit.date())
-        current = self.personCombo.currentData()
+    def _fill_people(self, window_code: str | None, day: date) -> None:
         _, people, assignments = self._roster
-        names = {p.id: p.name for p in people}
-        ids = sorted({a.person_id for a in assignments if a.window_code == code and a.covers(day)})
-        self._loading = True
-        self.personCombo.clear()
-        self.personCombo.addItem("（不指定人员）", None)
-        for pid in ids:
-            roles = "、".join(sorted({a.role for a in assignments if a.person_id == pid and a.window_code == code and a.covers(day)}))
-            self.personCombo.addItem(f"{pid} {names.get(pid, '')}（{roles}）", pid)
-        index = self.personCombo.findData(current) if current else 0
-        self.personCombo.setCurrentIndex(max(index, 0))
-        self._loading = False
-        self._update_preview()
+        roles: dict[str, set[str]] = {}
+        for a in assignments:
+            if a.window_code == window_code and a.covers(day):
+                roles.setdefault(a.person_id, set()).add(a.role)
+        choices = [Choice(NO_PERSON, None, "不指定人员")]
+        for pid in sorted(roles):
+            name = self._person_names.get(pid, "")
+            choices.append(Choice(f"{pid} {name}（{'、'.join(sorted(roles[pid]))}）", pid, name))
+        # A person typed for another window stays as typed, so it shows invalid instead of
+        # silently becoming 不指定人员.
+        self.people.set_items(choices, default=0, keep_missing=True)
+        self._people_key = (window_code, day)
 
     def _standard(self):
         kind = self.standardCombo.currentData() or WINDOW
         return self._standards.for_month(kind, self.month)
 
-    def _fill_clauses(self, *_):
+    def _standard_changed(self, *_):
         if self._standards is None:
             return
-        std = self._standard()
-        current = self.clauseCombo.currentData()
         self._loading = True
-        self.clauseCombo.clear()
-        model: QStandardItemModel = self.clauseCombo.model()
+        try:
+            self._fill_clauses(keep_missing=False)
+        finally:
+            self._loading = False
+        self._form_changed()
+
+    def _fill_clauses(self, keep_missing: bool) -> None:
+        std = self._standard()
+        choices = []
         for category in std.scored_categories():
             clauses = sorted(
                 (c for c in std.incident_clauses() if c.category_code == category.code), key=lambda c: clause_sort_key(c.code)
             )
             if not clauses:
                 continue
-            self.clauseCombo.addItem(f"—— {category.code} {category.name}（{category.points} 分）——", None)
-            header = model.item(self.clauseCombo.count() - 1)
-            header.setEnabled(False)
+            choices.append(Choice(f"—— {category.code} {category.name}（{category.points} 分）——", None, enabled=False))
             for clause in clauses:
                 short = clause.text if len(clause.text) <= 30 else clause.text[:30] + "…"
-                self.clauseCombo.addItem(f"{clause.code}  {short}", clause.code)
-                self.clauseCombo.setItemData(self.clauseCombo.count() - 1, clause.text, Qt.ToolTipRole)
-        index = self.clauseCombo.findData(current) if current else -1
-        if index < 0:
-            index = next((i for i in range(self.clauseCombo.count()) if self.clauseCombo.itemData(i)), -1)
-        self.clauseCombo.setCurrentIndex(index)
-        self._loading = False
-        self._clause_changed()
+                choices.append(Choice(f"{clause.code}  {short}", clause.code, clause.text, tooltip=clause.text))
+        self.clauses.set_items(choices, keep_missing=keep_missing)
+        self._clause_key = _STALE
 
     def _clause(self) -> Clause | None:
-        code = self.clauseCombo.currentData()
-        return self._standard().clause(code) if code else None
+        code = self.clauses.value_or_none()
+        return self._standard().clause(code) if code and self._standards is not None else None
 
-    def _clause_changed(self, *_):
-        if self._loading:
-            return
-        clause = self._clause()
-        self._loading = True
-        self.variantCombo.clear()
+    def _fill_clause_lists(self, clause: Clause | None) -> None:
+        """Variants and evidence of the chosen clause."""
         has_variants = bool(clause and clause.has_variants)
-        if has_variants:
-            for v in clause.variants:
-                self.variantCombo.addItem(v.name, v.name)
+        self.variants.set_items(
+            [Choice(v.name, v.name, v.name) for v in clause.variants] if has_variants else [], keep_missing=False
+        )
         self.variantCombo.setVisible(has_variants)
         self.variantLabel.setVisible(has_variants)
-        current = self.evidenceCombo.currentData()
-        self.evidenceCombo.clear()
+        choices = []
         if clause:
             for code in clause.evidence_codes:
-                self.evidenceCombo.addItem(self._evidence.get(code, code), code)
-            self.evidenceCombo.addItem("其他（须填写依据说明）", OTHER_EVIDENCE)
-            index = self.evidenceCombo.findData(current)
-            self.evidenceCombo.setCurrentIndex(max(index, 0))
-            self.clauseCombo.setToolTip(f"{clause.code} {clause.text}" + (f"\n单位：{clause.unit}" if clause.unit else ""))
-        self._loading = False
+                name = self._evidence.get(code, code)
+                choices.append(Choice(f"{code} {name}", code, name))
+            choices.append(Choice(f"{OTHER_EVIDENCE} 其他（须填写依据说明）", OTHER_EVIDENCE, "其他"))
+        self.evidence.set_items(choices, default=0 if choices else -1, keep_missing=False)
+        self._clause_key = clause.code if clause else None
+
+    # --- the form ------------------------------------------------------------------
+
+    def _form_changed(self, *_):
+        if not self._loading:
+            self._form_timer.start()
+
+    def _sync_lists(self) -> None:
+        """Person, variant and evidence lists follow the window, date and clause typed."""
+        if self._roster is None or self._standards is None:
+            return
+        was_loading, self._loading = self._loading, True
+        try:
+            window = self.windows.value_or_none()
+            day = _pydate(self.dateEdit.date())
+            if self._people_key != (window, day):
+                self._fill_people(window, day)
+            clause = self._clause()
+            if self._clause_key != (clause.code if clause else None):
+                self._fill_clause_lists(clause)
+        finally:
+            self._loading = was_loading
+
+    def flush_form(self) -> None:
+        """Run a pending form update now (before saving, or in a test)."""
+        self._form_timer.stop()
+        self._update_form()
+
+    def _update_form(self) -> None:
+        if self._standards is None:
+            return
+        self._sync_lists()
+        problems = [c.shown_problem() for c in self.strict if c.combo.isVisibleTo(self) and c.shown_problem()]
+        self.hintLabel.setText("；".join(problems))
+        self.summaryLabel.setText(self.summary_text())
         self._update_preview()
 
+    def _part(self, combo: StrictCombo, describe) -> str:
+        found = combo.resolve()
+        if found.status == "ok":
+            return describe(combo.combo.itemData(found.index))
+        return _NOT_CHOSEN if found.status == "empty" else _INVALID
+
+    def summary_text(self) -> str:
+        """将保存为：… — everything Enter would store, in full."""
+        window = self._part(self.windows, lambda code: f"{code} {self._window_names.get(code, '')}")
+        person = self._part(self.people, lambda pid: f"{pid} {self._person_names.get(pid, '')}" if pid else "不指定人员")
+        clause_obj = self._clause()
+        clause = self._part(self.clauses, lambda code: f"{code} {clause_obj.text}" if clause_obj else code)
+        parts = [
+            _pydate(self.dateEdit.date()).isoformat(),
+            f"窗口 {window}",
+            f"人员 {person}",
+            f"{STANDARD_LABELS.get(self.standardCombo.currentData(), '')}考评条款 {clause}",
+        ]
+        if clause_obj is not None and clause_obj.has_variants:
+            parts.append(f"情形 {self._part(self.variants, str)}")
+        parts.append(f"{self.countSpin.value()} 次")
+        parts.append(f"依据 {self._part(self.evidence, lambda code: f'{code} {self._evidence.get(code, code)}')}")
+        if self.editing_id is not None:
+            return "将修改为：" + "；".join(parts)
+        return "将保存为：" + "；".join(parts)
+
     def form_input(self) -> incident_service.IncidentInput:
+        """What the form would save; ValueError (a Chinese message) while a field does not
+        name exactly one item."""
+        problems = []
+
+        def take(combo: StrictCombo, needed: bool = True):
+            try:
+                return combo.value()
+            except ValueError as exc:
+                if needed:
+                    problems.append(str(exc))
+                return None
+
+        window = take(self.windows)
+        person = take(self.people)
+        clause_code = take(self.clauses)
+        clause = self._clause()
+        variant = take(self.variants) if clause is not None and clause.has_variants else ""
+        evidence = take(self.evidence)
+        if problems:
+            raise ValueError("；".join(problems))
         return incident_service.IncidentInput(
             date=_pydate(self.dateEdit.date()),
-            window_code=self.windowCombo.currentData() or self.windowCombo.currentText().split(" ")[0].strip(),
-            clause_code=self.clauseCombo.currentData() or "",
+            window_code=window,
+            clause_code=clause_code,
             count=self.countSpin.value(),
-            evidence_code=self.evidenceCombo.currentData() or "",
-            variant=self.variantCombo.currentData() or "",  # empty combo when the clause has no variants
-            person_id=self.personCombo.currentData(),
+            evidence_code=evidence,
+            variant=variant or "",
+            person_id=person,
             reference=self.referenceEdit.text(),
             note=self.noteEdit.text(),
         )
 
-    def _update_preview(self, *_):
-        if self._loading or self._standards is None:
-            return
+    def _update_preview(self) -> None:
         text = ""
         try:
-            preview = incident_service.preview(self.form_input(), exclude_id=self.editing_id)
-        except (LookupError, ValueError):
-            preview = None
-        if preview is not None:
-            text = preview.text()
-            clause = self._clause()
-            if clause and self._standard().kind == STAFF and not self.personCombo.currentData():
-                text += "（人员考评条款须选择人员）"
+            data = self.form_input()
+        except ValueError:
+            data = None
+        if data is not None:
+            try:
+                # Per-category sums in the service; never the month's rows per keystroke.
+                preview = incident_service.preview(data, exclude_id=self.editing_id)
+            except (LookupError, ValueError):
+                preview = None
+            if preview is not None:
+                text = preview.text()
+                if self._standard().kind == STAFF and not data.person_id:
+                    text += "（人员考评条款须选择人员）"
         self.previewLabel.setText(text)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.KeyPress and event.key() in (Qt.Key_Return, Qt.Key_Enter):
-            popup = getattr(watched, "view", None)
-            if popup is not None and watched.view().isVisible():
+            if self._popup_takes_enter(watched):
                 return False
+            for combo in self.strict:
+                combo.hide_popup()
             self.save()
             return True
         return super().eventFilter(watched, event)
 
+    def _popup_takes_enter(self, watched: QObject) -> bool:
+        """An open drop-down list, or a highlighted match in the completer, takes Enter as a pick."""
+        view = getattr(watched, "view", None)
+        if view is not None and callable(view) and view().isVisible():
+            return True
+        for combo in self.strict:
+            if watched is combo.popup():
+                return combo.popup().currentIndex().isValid()
+        return False
+
+    # --- saving --------------------------------------------------------------------
+
     def save(self) -> bool:
-        """Add the incident (or update the one being edited); errors stay in the form."""
+        """Add the incident (or update the one being edited); problems stay in the form.
+        An incident identical to a stored one is only saved after the user says yes."""
+        if self.duplicate_prompt is not None and self.duplicate_prompt.isVisible():
+            return False  # still waiting for the answer: a second Enter never saves twice
         if self.closed:
             self.errorLabel.setText(CLOSED_TEXT)
             return False
-        data = self.form_input()
+        # A day or count still being typed ("3" may become "31") counts as typed.
+        self.dateEdit.interpretText()
+        self.countSpin.interpretText()
+        self.flush_form()
+        for combo in self.strict:
+            combo.commit()
+        try:
+            data = self.form_input()
+        except ValueError as exc:
+            self.errorLabel.setText(f"未保存：{exc}")
+            self._focus_first_problem()
+            return False
+        same = incident_service.identical_count(data, exclude_id=self.editing_id)
+        if same:
+            self._ask_duplicate(data, same)
+            return False
+        return self._store(data)
+
+    def _focus_first_problem(self) -> None:
+        for combo in self.strict:
+            if combo.combo.isVisibleTo(self) and not combo.is_valid():
+                combo.combo.setFocus(Qt.OtherFocusReason)
+                combo.combo.lineEdit().selectAll()
+                return
+
+    def _ask_duplicate(self, data: incident_service.IncidentInput, same: int) -> QMessageBox:
+        if self.duplicate_prompt is not None:
+            self.duplicate_prompt.deleteLater()
+        text = (
+            f"已有 {same} 条完全相同的扣分记录（日期、窗口、人员、条款、情形、评定依据、依据说明都相同）：\n\n"
+            f"{self.summary_text().split('：', 1)[1]}\n\n仍要再保存一条吗？"
+        )
+        box = QMessageBox(QMessageBox.Question, "重复的扣分记录", text, QMessageBox.Yes | QMessageBox.No, self)
+        box.button(QMessageBox.Yes).setText("是(&Y)")
+        box.button(QMessageBox.No).setText("否(&N)")
+        box.setDefaultButton(QMessageBox.No)
+        box.setEscapeButton(QMessageBox.No)
+        editing = self.editing_id
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is box.button(QMessageBox.Yes) and self.editing_id == editing:
+                self._store(data)
+            else:
+                self.errorLabel.setText("未保存：与已有记录重复")
+
+        box.finished.connect(answered)
+        self.duplicate_prompt = box
+        box.open()  # window-modal, not blocking: tests answer it like a user
+        return box
+
+    def _store(self, data: incident_service.IncidentInput) -> bool:
+        if self.closed:
+            self.errorLabel.setText(CLOSED_TEXT)
+            return False
         try:
             if self.editing_id is None:
                 incident_service.add_incident(data)
@@ -291,9 +474,19 @@ class EntryTab(QWidget):
             return False
         self.errorLabel.setText("")
         self.clear_form(keep_context=True)
-        self.reload_incidents()
-        self.incidents_changed.emit()
+        self._incidents_changed()
+        # Ready for the next one: date, window and clause stay; the cursor is on the day.
+        self.dateEdit.setFocus(Qt.OtherFocusReason)
+        self.dateEdit.setSelectedSection(QDateTimeEdit.DaySection)
         return True
+
+    def _incidents_changed(self) -> None:
+        """Tell the window; reload this tab's table once (not the roster, not three times)."""
+        self.state.notify(INCIDENTS)
+        if INCIDENTS in self._pending:  # hidden: notify only queued it
+            self._pending.discard(INCIDENTS)
+            self.reload_incidents()
+            self._form_changed()
 
     def clear_form(self, keep_context: bool = False) -> None:
         """Ready for the next incident; the date, window and clause stay for a run of entries."""
@@ -303,9 +496,22 @@ class EntryTab(QWidget):
         self.countSpin.setValue(1)
         self.referenceEdit.clear()
         self.noteEdit.clear()
+        self.people.select_index(0)  # 不指定人员: the next incident names its own person
         if not keep_context:
             self.errorLabel.setText("")
-        self._update_preview()
+        self._form_changed()
+
+    def has_unsaved_changes(self) -> bool:
+        """The form holds something typed that Enter has not stored yet, or an edit is open."""
+        return bool(
+            self.editing_id is not None
+            or self.referenceEdit.text().strip()
+            or self.noteEdit.text().strip()
+            or self.countSpin.value() != 1
+        )
+
+    def discard_changes(self) -> None:
+        self.clear_form()
 
     # --- the list ------------------------------------------------------------------
 
@@ -335,20 +541,21 @@ class EntryTab(QWidget):
             return False
         self.standardCombo.setCurrentIndex(self.standardCombo.findData(row.standard_kind))
         self.dateEdit.setDate(_qdate(row.date))
-        self.windowCombo.setCurrentIndex(self.windowCombo.findData(row.window_code))
-        self._fill_people()
-        self.personCombo.setCurrentIndex(max(self.personCombo.findData(row.person_id or None), 0))
-        self.clauseCombo.setCurrentIndex(self.clauseCombo.findData(row.clause_code))
+        # Whatever is not in today's lists (a window since withdrawn…) shows as typed, and invalid.
+        self.windows.show_value(row.window_code, row.window_code)
+        self.clauses.show_value(row.clause_code, row.clause_code)
+        self._sync_lists()  # the person, variant and evidence lists of that window and clause
+        self.people.show_value(row.person_id or None, row.person_id)
         if row.variant:
-            self.variantCombo.setCurrentIndex(self.variantCombo.findData(row.variant))
+            self.variants.show_value(row.variant, row.variant)
+        self.evidence.show_value(row.evidence_code, row.evidence_code)
         self.countSpin.setValue(row.count)
-        self.evidenceCombo.setCurrentIndex(max(self.evidenceCombo.findData(row.evidence_code), 0))
         self.referenceEdit.setText(row.reference)
         self.noteEdit.setText(row.note)
         self.editing_id = row.id
         self.modeLabel.setText(f"正在修改：{row.date} {row.window_code} 条款 {row.clause_code}")
         self.saveButton.setText("保存修改（回车）")
-        self._update_preview()
+        self._form_changed()
         return True
 
     def void_selected(self, reason: str | None = None) -> bool:
@@ -370,6 +577,5 @@ class EntryTab(QWidget):
         self.errorLabel.setText("")
         if self.editing_id == row.id:
             self.clear_form()
-        self.reload_incidents()
-        self.incidents_changed.emit()
+        self._incidents_changed()
         return True
