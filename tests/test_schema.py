@@ -130,3 +130,28 @@ def test_good_migration_upgrades_old_file_and_keeps_data(tmp_path, monkeypatch):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
     assert conn.execute("SELECT value, note FROM setting").fetchall() == [('"甲县"', "")]
+
+
+def test_whole_file_check_runs_once_a_day_on_open(tmp_path):
+    import json
+    import sqlite3
+    from datetime import date
+
+    from kaoping_desktop import services
+    from kaoping_desktop.store.database import INTEGRITY_SETTING, close_database
+
+    path = tmp_path / "k.db"
+    services.open_app_database(path)
+    close_database()
+    conn = sqlite3.connect(path)
+    stored = conn.execute("SELECT value FROM setting WHERE key = ?", (INTEGRITY_SETTING,)).fetchone()
+    assert stored == (json.dumps(date.today().isoformat()),)
+    # A file last checked on another day is checked again (and stamped today) when opened.
+    conn.execute("UPDATE setting SET value = ? WHERE key = ?", (json.dumps("2000-01-01"), INTEGRITY_SETTING))
+    conn.commit()
+    conn.close()
+    services.open_app_database(path)
+    close_database()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM setting WHERE key = ?", (INTEGRITY_SETTING,)).fetchone() == stored
+    conn.close()
