@@ -10,6 +10,7 @@ import getpass
 import json
 from contextlib import contextmanager
 from datetime import date
+from typing import Callable
 from fractions import Fraction
 
 from peewee import JOIN, IntegrityError, fn
@@ -54,15 +55,16 @@ _CLOSED_TRIGGER = "month_closed"
 
 
 @contextmanager
-def transaction(month: str = ""):
+def transaction(month: str | Callable[[], str] = ""):
     """One all-or-nothing write. The only place where a closed-month trigger firing in
-    SQLite is turned into MonthClosedError (`month`: the month the write is about)."""
+    SQLite is turned into MonthClosedError (`month`: the month the write is about, or a
+    function that tells it when the trigger fires)."""
     try:
         with database.atomic():
             yield
     except IntegrityError as exc:
         if _CLOSED_TRIGGER in str(exc):
-            raise MonthClosedError(month) from exc
+            raise MonthClosedError(month() if callable(month) else month) from exc
         raise
 
 
@@ -325,9 +327,9 @@ def insert_incidents(incidents: list[dom_inc.Incident], standard_kinds: dict[str
         ensure_month_open(month)
     ids: list[int] = []
     stamp = now()
-    for inc in incidents:
-        # One INSERT each keeps the ids; the closed-month trigger still guards every row.
-        with transaction(inc.month):
+    # One INSERT each keeps the ids; the closed-month trigger still guards every row.
+    with transaction(lambda: incidents[len(ids)].month):
+        for inc in incidents:
             ids.append(
                 Incident.insert(
                     date=inc.date,
