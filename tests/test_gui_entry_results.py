@@ -1,4 +1,9 @@
-"""扣分录入 and 月度结果 driven through real widgets on a real database (offscreen)."""
+"""扣分录入 and 月度结果 driven through real widgets on a real database (offscreen).
+
+The results tab computes off the GUI thread and only while shown: `results()`
+switches to it and waits until it shows the shared month at the current data
+version, as a clerk would look at it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,9 @@ from PySide6.QtCore import QDate, Qt
 
 from kaoping_desktop import services
 from kaoping_desktop.domain.roster import CHIEF, WINDOW_STAFF, Assignment, Person, Window
+from kaoping_desktop.gui.app_state import INCIDENTS, ROSTER
 from kaoping_desktop.gui.main_window import MainWindow
+from kaoping_desktop.gui.results_worker import PARTS
 from kaoping_desktop.services import roster as roster_service
 
 MONTH = "2026-10"
@@ -24,38 +31,52 @@ def window(qtbot, tmp_path):
     roster_service.save_person(Person("1003", "王五"), [Assignment("1003", "W01", WINDOW_STAFF)], is_new=True)
     main = MainWindow()
     qtbot.addWidget(main)
+    main.month_picker.set_month(MONTH)  # the one month of the window
+    main.tabs.setCurrentWidget(main.entry_tab)
     main.show()
-    main.entry_tab.set_month(MONTH)
-    main.results_tab.set_month(MONTH)
-    return main
+    main.qtbot = qtbot
+    yield main
+    main.stop_workers()  # no worker reads the file after the test
+
+
+def results(main):
+    """Look at 月度结果: it shows the shared month as of the latest change."""
+    main.tabs.setCurrentWidget(main.results_tab)
+    main.qtbot.waitUntil(lambda: main.results_tab.is_current(PARTS), timeout=20000)
+    return main.results_tab
 
 
 def fill(entry, day, clause, *, standard="window", variant=None, count=1, evidence=None, person=None, reference=""):
+    entry.window().tabs.setCurrentWidget(entry)
     entry.clear_form()
     entry.standardCombo.setCurrentIndex(entry.standardCombo.findData(standard))
     entry.dateEdit.setDate(QDate(day.year, day.month, day.day))
-    entry.windowCombo.setCurrentIndex(entry.windowCombo.findData("W01"))
-    entry.personCombo.setCurrentIndex(max(entry.personCombo.findData(person), 0))
-    index = entry.clauseCombo.findData(clause)
-    assert index >= 0, clause
-    entry.clauseCombo.setCurrentIndex(index)
+    entry.flush_form()
+    assert entry.windows.select_data("W01")
+    entry.flush_form()
+    if person:
+        assert entry.people.select_data(person)
+    assert entry.clauses.select_data(clause), clause
+    entry.flush_form()
     if variant:
         assert not entry.variantCombo.isHidden()
-        entry.variantCombo.setCurrentIndex(entry.variantCombo.findData(variant))
+        assert entry.variants.select_data(variant)
     else:
         assert entry.variantCombo.isHidden()
     entry.countSpin.setValue(count)
+    entry.flush_form()
     if evidence:
-        entry.evidenceCombo.setCurrentIndex(entry.evidenceCombo.findData(evidence))
+        assert entry.evidence.select_data(evidence)
     entry.referenceEdit.setText(reference)
+    entry.flush_form()
 
 
 def total(main) -> str:
-    return main.results_tab.ranking.total_of("W01")
+    return results(main).ranking.total_of("W01")
 
 
 def test_worked_example_entered_through_the_form(window, qtbot):
-    entry, results = window.entry_tab, window.results_tab
+    entry = window.entry_tab
     assert total(window) == "100.00"
     d = date(2026, 10, 8)
     fill(entry, d, "4.4", variant="红牌", evidence="E11")
@@ -75,7 +96,8 @@ def test_worked_example_entered_through_the_form(window, qtbot):
     fill(entry, d, "P2.1", standard="staff", person="1001", evidence="E04")
     assert entry.save()
     assert total(window) == "92.15"
-    people = {results.people.object_at(r).person_id: results.people.data(results.people.index(r, 4)) for r in range(results.people.rowCount())}
+    res = results(window)
+    people = {res.people.object_at(r).person_id: res.people.data(res.people.index(r, 4)) for r in range(res.people.rowCount())}
     assert people == {"1001": "95.50", "1002": "92.00", "1003": "100.00"}
 
 
@@ -121,26 +143,34 @@ def test_edit_and_void_change_the_results(window, qtbot, monkeypatch):
     assert "已作废：录入错误" in entry.proxy.data(entry.proxy.index(0, 13))
 
 
+def show(main, tab):
+    main.tabs.setCurrentWidget(tab)
+    return tab
+
+
 def test_closed_month_disables_the_form_and_reopen_needs_a_reason(window):
-    entry, results = window.entry_tab, window.results_tab
+    entry = window.entry_tab
     fill(entry, date(2026, 10, 9), "3.1", evidence="E07")
     assert entry.save()
-    assert results.close_month(confirm=False)
-    assert results.statusLabel.text().startswith("已锁定")
+    assert results(window).close_month(confirm=False)
+    assert results(window).statusLabel.text().startswith("已锁定")
+    assert not results(window).closeButton.isEnabled() and results(window).reopenButton.isEnabled()
+    show(window, entry)  # the entry tab learns of the closing when shown
     assert not entry.formBox.isEnabled() and not entry.voidButton.isEnabled()
     assert "已锁定" in entry.closedBanner.text() and "重新开放" in entry.closedBanner.text()
     assert not entry.save()  # even if called directly
     assert entry.model.rowCount() == 1
-    assert not results.reopen_month("")
-    assert not entry.formBox.isEnabled()
-    assert results.reopen_month("补录一条投诉")
-    assert entry.formBox.isEnabled() and results.statusLabel.text() == "未锁定（草稿）"
+    assert not results(window).reopen_month("")
+    assert show(window, entry).formBox.isEnabled() is False
+    assert results(window).reopen_month("补录一条投诉")
+    assert results(window).statusLabel.text() == "未锁定（草稿）"
+    assert show(window, entry).formBox.isEnabled()
 
 
 def test_closing_is_refused_while_a_window_lacks_a_chief(window):
     roster_service.save_window(Window("W02", "社保窗口", "县人社局"), is_new=True)
-    window.results_tab.refresh()
-    assert "缺少首席代表" in window.results_tab.warningLabel.text()
+    window.state.notify(ROSTER)  # what the roster tab does after a save
+    assert "缺少首席代表" in results(window).warningLabel.text()
     assert not window.results_tab.close_month(confirm=False)
     assert "不能锁定" in window.results_tab.warningLabel.text()
     assert not services.month_status(MONTH)["closed"]
@@ -149,12 +179,12 @@ def test_closing_is_refused_while_a_window_lacks_a_chief(window):
 def test_selecting_a_window_shows_its_incidents_people_and_chart(window):
     fill(window.entry_tab, date(2026, 10, 9), "3.1", evidence="E07")
     window.entry_tab.save()
-    results = window.results_tab
-    results.select_window("W01")
-    assert results.incident_filter.rowCount() == 1
-    assert results.people.rowCount() == 3
-    assert results.chart.points[-1] == (10, results.result.windows[0].total)
-    assert results.codeLabel.text().startswith("校验码：")
+    results_tab = results(window)
+    results_tab.select_window("W01")
+    assert results_tab.incident_filter.rowCount() == 1
+    assert results_tab.people.rowCount() == 3
+    assert results_tab.chart.points[-1] == (10, results_tab.result.windows[0].total)
+    assert results_tab.codeLabel.text().startswith("校验码：")
 
 
 @pytest.mark.parametrize("kind", ["window", "summary", "staff", "year"])
@@ -196,13 +226,15 @@ def test_batch_export_reports_progress_and_cancels_without_leftovers(window, tmp
 def test_ten_thousand_incidents_fill_and_filter(window, qtbot):
     from kaoping_desktop.domain.incidents import Incident
     from kaoping_desktop.store import repository
+    from kaoping_desktop.store.models import database
 
     many = [
         Incident(date(2026, 10, 1 + i % 28), "W01", "3.1" if i % 2 else "P1.1", 1, "E07" if i % 2 else "E26",
                  person_id=None if i % 2 else "1002", reference=f"R{i}")
         for i in range(10_000)
     ]
-    repository.insert_incidents(many, {"3.1": "window", "P1.1": "staff"})
+    with database.atomic():  # one commit, as an import does
+        repository.insert_incidents(many, {"3.1": "window", "P1.1": "staff"})
     entry = window.entry_tab
     entry.refresh()
     assert entry.model.rowCount() == 10_000
@@ -210,5 +242,21 @@ def test_ten_thousand_incidents_fill_and_filter(window, qtbot):
     assert entry.proxy.rowCount() == 1
     entry.filterEdit.setText("P1.1")
     assert entry.proxy.rowCount() == 5_000
-    window.results_tab.refresh()
-    assert window.results_tab.result.windows[0].categories["3"] == 0  # 扣完为止
+    window.state.notify(INCIDENTS)  # written behind the window's back: say so
+    assert results(window).result.windows[0].categories["3"] == 0  # 扣完为止
+
+
+def test_a_save_in_the_entry_tab_shows_in_the_results_tab(window, qtbot):
+    assert total(window) == "100.00"
+    qtbot.waitUntil(lambda: not window.results_tab.loader.busy())
+    entry = show(window, window.entry_tab)
+    fill(entry, date(2026, 10, 9), "3.1", evidence="E07")
+    qtbot.keyClick(entry.countSpin, Qt.Key_Return)  # Enter saves
+    assert entry.model.rowCount() == 1
+    # Hidden, the results tab computed nothing: it waits until it is looked at.
+    assert not window.results_tab.is_current() and not window.results_tab.loader.busy()
+    window.tabs.setCurrentWidget(window.results_tab)
+    qtbot.waitUntil(lambda: window.results_tab.ranking.total_of("W01") == "97.90", timeout=20000)
+    res = results(window)
+    res.select_window("W01")
+    assert res.incident_filter.rowCount() == 1

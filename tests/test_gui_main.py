@@ -10,9 +10,11 @@ from PySide6.QtWidgets import QApplication
 
 from kaoping_desktop import __version__
 from kaoping_desktop.gui.app import ensure_cjk_font, run_gui
+from kaoping_desktop.gui.app_state import ROSTER, STANDARDS
 from kaoping_desktop.gui.entry_tab import EntryTab
 from kaoping_desktop.gui.main_window import ImportErrorsDialog, MainWindow
 from kaoping_desktop.gui.results_tab import ResultsTab
+from kaoping_desktop.gui.results_worker import PARTS
 from kaoping_desktop.services import roster_view
 from kaoping_desktop.services.incidents import month_incidents
 from kaoping_desktop.services.settings import load_settings
@@ -25,7 +27,8 @@ def window(db, qtbot):
     main = MainWindow()
     qtbot.addWidget(main)
     main.show()
-    return main
+    yield main
+    main.stop_workers()  # nothing reads the file once the test is over
 
 
 def cells(view, column: int) -> list[str]:
@@ -64,9 +67,9 @@ def test_menus_offer_backup_restore_templates_imports_and_about(window):
         window.fileMenu, window.importExportMenu, window.helpMenu
     )}
     assert menus == {
-        "文件(&F)": ["备份数据库到U盘(&B)…", "从备份恢复(&R)…", "退出(&X)"],
+        "文件(&F)": ["备份数据库到U盘(&B)…", "从备份恢复(&R)…", "操作日志(&O)…", "退出(&X)"],
         "导入导出(&I)": ["导出空白模板(&T)…", "导入人员名册(&P)…", "导入扣分台账(&L)…"],
-        "帮助(&H)": ["关于(&A)"],
+        "帮助(&H)": ["使用说明(&M)", "开始使用向导(&G)", "关于(&A)"],
     }
 
 
@@ -87,17 +90,46 @@ def test_saving_settings_retitles_the_window(window, qtbot):
     assert window.windowTitle() == "平安县政务服务中心窗口月度考评系统"
 
 
-def test_roster_standard_and_settings_changes_refresh_the_entry_and_results_tabs(window, monkeypatch):
-    calls = []
-    monkeypatch.setattr(window.entry_tab, "refresh", lambda: calls.append("entry"))
-    monkeypatch.setattr(window.results_tab, "refresh", lambda: calls.append("results"))
-    window.roster_tab.roster_changed.emit()
-    window.standards_tab.standards_changed.emit()
-    window.settings_tab.save()
-    assert calls == ["entry", "results"] * 3
-    calls.clear()
-    window.entry_tab.incidents_changed.emit()
-    assert calls == ["results"]
+def test_one_change_signal_reaches_each_tab_when_it_is_shown(window, qtbot, tmp_path):
+    results = window.results_tab
+    window.tabs.setCurrentWidget(results)
+    qtbot.waitUntil(lambda: results.is_current(PARTS) and not results.loader.busy())
+    assert results.ranking.rowCount() == 0
+    window.tabs.setCurrentWidget(window.standards_tab)
+    standards_before = window.standards_tab.standards
+    window.tabs.setCurrentWidget(window.roster_tab)
+    seen = []
+    window.data_changed.connect(lambda kinds: seen.append(set(kinds)))
+
+    window.import_roster_file(write_roster(tmp_path / "r.xlsx", WORKED_ROSTER_WINDOWS, WORKED_ROSTER_PEOPLE))
+    window.last_message.accept()
+    window.state.notify(STANDARDS)
+    assert seen == [{ROSTER}, {STANDARDS}]
+    # The visible roster tab reloaded; the hidden tabs did nothing yet.
+    assert cells(window.roster_tab.peopleView, 0) == ["1001", "1002", "1003"]
+    assert not results.is_current() and not results.loader.busy()
+    assert window.standards_tab.standards is standards_before
+    # Shown, each reloads what changed.
+    window.tabs.setCurrentWidget(window.standards_tab)
+    assert window.standards_tab.standards is not standards_before
+    window.tabs.setCurrentWidget(results)
+    qtbot.waitUntil(lambda: results.is_current(), timeout=20000)
+    assert [results.ranking.object_at(r).code for r in range(results.ranking.rowCount())] == ["W01"]
+    assert not hasattr(window, "refresh_all")
+
+
+def test_manual_and_audit_log_open_from_the_menus(window, qtbot):
+    from kaoping_desktop.gui.audit_log_dialog import AuditLogDialog
+    from kaoping_desktop.gui.manual import ManualDialog
+
+    window.manualAction.trigger()
+    manuals = [d for d in window.findChildren(ManualDialog) if d.isVisible()]
+    assert len(manuals) == 1 and manuals[0].windowTitle() == "使用说明"
+    manuals[0].close()
+    window.auditLogAction.trigger()
+    dialog = window.last_dialog
+    assert isinstance(dialog, AuditLogDialog) and dialog.isVisible()
+    dialog.close()
 
 
 def test_importing_a_roster_runs_off_the_gui_thread_and_fills_the_tab(window, tmp_path):
@@ -171,6 +203,7 @@ def test_backup_then_restore_brings_the_old_data_back(window, tmp_path):
     assert window.restore_from(copy)
     assert load_settings().center_name == "XX县政务服务中心"
     assert window.windowTitle() == "XX县政务服务中心窗口月度考评系统"
+    window.tabs.setCurrentWidget(window.settings_tab)  # a hidden tab reloads when shown
     assert window.settings_tab.centerNameEdit.text() == "XX县政务服务中心"
     assert "恢复前的数据库已另存为" in window.last_message.text()
 

@@ -98,7 +98,7 @@ def test_editing_a_variant_and_the_text_makes_a_new_version_from_the_chosen_mont
         ok(dialog)
 
     errors = when_dialog_opens(edit)
-    with qtbot.waitSignal(standards.standards_changed, timeout=3000):
+    with qtbot.waitSignal(standards.state.data_changed, timeout=3000):
         standards.editButton.click()
     check(errors)
     assert versions("window") == [(1, "2000-01"), (2, "2099-01")]

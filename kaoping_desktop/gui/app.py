@@ -1,10 +1,12 @@
-"""Starting the desktop window: QApplication, a Chinese font, the database, MainWindow."""
+"""Starting the desktop window: QApplication, Qt's Chinese translations, a Chinese font,
+the database, MainWindow."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -46,12 +48,48 @@ def ensure_cjk_font(app: QApplication) -> str:
     return family
 
 
+# Qt's own catalogue for the standard buttons (是(&Y)/否(&N), 确定/取消), QDialogButtonBox,
+# the file and print dialogs. PySide6-Essentials ships it in PySide6/Qt/translations.
+QT_CATALOGUES = ("qtbase",)
+CHINESE = "zh_CN"
+
+
+def translations_dirs() -> list[Path]:
+    """Where Qt's .qm files may be: Qt's own answer, then PySide6's folder (frozen builds)."""
+    found = [Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
+    try:
+        import PySide6
+
+        found.append(Path(PySide6.__file__).resolve().parent / "Qt" / "translations")
+    except (ImportError, TypeError):  # pragma: no cover - PySide6 without a file location
+        pass
+    return found
+
+
+def install_translations(app: QApplication) -> list[str]:
+    """Load Qt's Chinese translations once; returns the catalogues now installed."""
+    installed = getattr(app, "_kaoping_translators", None)
+    if installed is None:
+        installed = {}
+        for catalogue in QT_CATALOGUES:
+            for folder in translations_dirs():
+                translator = QTranslator(app)
+                if translator.load(f"{catalogue}_{CHINESE}", str(folder)):
+                    app.installTranslator(translator)
+                    installed[catalogue] = translator
+                    break
+        # Python keeps the translators alive; Qt does not own them.
+        app._kaoping_translators = installed
+    return list(installed)
+
+
 def setup_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName("kaoping")
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("窗口月度考评系统")
     app.setApplicationVersion(__version__)
+    install_translations(app)
     ensure_cjk_font(app)
     return app
 
@@ -76,6 +114,9 @@ def run_gui(db_path: str | Path | None) -> int:
 
     window = MainWindow()
     window.show()
+    # Once the window is on screen: the first-start questions on a new database, else the
+    # operator (asked only while none is set).
+    QTimer.singleShot(0, window.start_up)
     try:
         return app.exec()
     finally:

@@ -1,32 +1,79 @@
-"""The main window: five tabs, the file / import-export / help menus, and their wiring."""
+"""The main window: one shared month, five tabs, the file / import-export / help menus.
+
+Every tab gets the window's `AppState`: the month picked above the tabs, and one
+change signal. Whoever changes data calls `state.notify(kinds)` (imports, restore,
+closing, settings, the tabs' own saves); each tab reloads what those kinds touch,
+and only once it is shown. No tab is built before the window has painted.
+
+Leaving asks first when a tab holds unsaved edits (`has_unsaved_changes()`), and
+the window remembers its geometry, tab, splitters, column widths and month
+(window_state.py). Hooks: the operator and first-start questions (`start_up`), the
+开始使用 guide, 帮助 → 使用说明 and 操作日志, each loaded only when used.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, QStringListModel, Qt
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
 
 from .. import __version__, backup, services
 from ..domain.validation import ImportRejected
-from ..services import desktop
-from ..services.settings import load_settings
+from ..services import desktop, roster_view
+from ..services import settings as settings_service
+from .app_state import INCIDENTS, ROSTER, SETTINGS, AppState
 from .entry_tab import EntryTab
+from .month_picker import MonthPicker
 from .results_tab import ResultsTab
 from .roster_tab import RosterTab
 from .settings_tab import SettingsTab
 from .standards_tab import StandardsTab
 from .tasks import run_task
 from .uiload import load_into, load_ui
+from .window_state import GUIDE_HIDDEN, MONTH, WindowMemory, remembered_month
 
 APP_TITLE_SUFFIX = "窗口月度考评系统"
 
+# (attribute, tab title, class), in tab order. No tab is built with the window: the
+# shown one right after the first paint, the others when first shown, or sooner when
+# their attribute is read.
+TABS = (
+    ("roster_tab", "人员名册", RosterTab),
+    ("entry_tab", "扣分录入", EntryTab),
+    ("results_tab", "月度结果", ResultsTab),
+    ("standards_tab", "评分标准", StandardsTab),
+    ("settings_tab", "设置", SettingsTab),
+)
+
+
+# How long after the first paint the shown tab is built (unnoticed by the clerk).
+AFTER_FIRST_PAINT_MS = 50
 
 
 def window_title(center_name: str) -> str:
     return f"{center_name}{APP_TITLE_SUFFIX}"
+
+
+def _saver(tab: QWidget):
+    """How a tab with unsaved edits saves them from the quit prompt: `save_changes()`, else
+    `save()`, returning True when saved (None: the tab cannot, the prompt offers discarding)."""
+    for name in ("save_changes", "save"):
+        method = getattr(tab, name, None)
+        if callable(method):
+            return method
+    return None
 
 
 class ImportErrorsDialog(QDialog):
@@ -51,50 +98,160 @@ class ImportErrorsDialog(QDialog):
         QGuiApplication.clipboard().setText("\n".join(self.lines))
 
 
+def _tab(name: str) -> property:
+    return property(lambda self: self.tab(name), doc=f"The {name} (built on first use).")
+
+
+class LazyTabs(QTabWidget):
+    """A tab widget whose pages start as blank placeholders.
+
+    `build(index)` puts the real tab in place; Python callers of `widget()` and
+    `currentWidget()` always get the real tab (built then), so code and tests
+    never see a placeholder.
+    """
+
+    def __init__(self, build: Callable[[int], None], parent: QWidget | None = None):
+        super().__init__(parent)
+        self._build_at = build
+
+    def widget(self, index: int) -> QWidget | None:
+        if 0 <= index < self.count():
+            self._build_at(index)
+        return super().widget(index)
+
+    def currentWidget(self) -> QWidget | None:  # noqa: N802 (Qt's name)
+        return self.widget(self.currentIndex())
+
+    def page(self, index: int) -> QWidget | None:
+        """The page as it is (placeholder or tab), building nothing."""
+        return super().widget(index)
+
+
 class MainWindow(QMainWindow):
+    roster_tab = _tab("roster_tab")
+    entry_tab = _tab("entry_tab")
+    results_tab = _tab("results_tab")
+    standards_tab = _tab("standards_tab")
+    settings_tab = _tab("settings_tab")
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._adopt_form(load_ui("main_window.ui"))
+        # The form's QTabWidget becomes a LazyTabs in the same place, with the same settings.
+        designed = self.tabs
+        self.tabs = LazyTabs(lambda index: self._build(TABS[index][0]), designed.parentWidget())
+        self.tabs.setObjectName(designed.objectName())
+        self.tabs.setDocumentMode(designed.documentMode())
+        self.centralLayout.replaceWidget(designed, self.tabs)
+        designed.deleteLater()
         self.last_message: QMessageBox | None = None
         self.last_dialog: QDialog | None = None
+        self._close_confirmed = False
 
-        self.roster_tab = RosterTab(self)
-        self.entry_tab = EntryTab(self)
-        self.results_tab = ResultsTab(self)
-        self.standards_tab = StandardsTab(self)
-        self.settings_tab = SettingsTab(self)
-        for widget, label in (
-            (self.roster_tab, "人员名册"),
-            (self.entry_tab, "扣分录入"),
-            (self.results_tab, "月度结果"),
-            (self.standards_tab, "评分标准"),
-            (self.settings_tab, "设置"),
-        ):
-            self.tabs.addTab(widget, label)
+        # The month: the one this database's window last showed, else last month until day N.
+        self.memory = WindowMemory(self, self.tabs, lambda: [tab for tab, _label in self.built_tabs()])
+        month = remembered_month(self.memory.saved) or settings_service.starting_month()
+        self.state = AppState(month, self)
+        self.month_picker = MonthPicker.inside(self.monthHolder, month)
+        self.month_picker.bind(self.state)
+
+        # An empty page per tab until the tab is first needed (see `tab`).
+        self._built: dict[str, QWidget] = {}
+        self._swapping = False
+        for name, label, _cls in TABS:
+            page = QWidget()
+            page.setObjectName(f"{name}Page")
+            page.installEventFilter(self)  # its first paint: time to build the shown tab
+            self.tabs.addTab(page, label)
         # Ctrl+1 … Ctrl+5 switch tabs, for a clerk who keeps hands on the keyboard.
         for n in range(self.tabs.count()):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{n + 1}"), self)
             shortcut.activated.connect(lambda n=n: self.tabs.setCurrentIndex(n))
             self.tabs.setTabToolTip(n, f"Ctrl+{n + 1}")
 
-        self.entry_tab.incidents_changed.connect(self._incidents_changed)
-        self.roster_tab.roster_changed.connect(self._refresh_entry_and_results)
-        self.standards_tab.standards_changed.connect(self._refresh_entry_and_results)
-        self.settings_tab.settings_saved.connect(self._settings_saved)
+        self.state.data_changed.connect(self._data_changed)
+        self.state.month_changed.connect(self._month_changed)
 
         self.backupAction.triggered.connect(self.choose_backup_folder)
         self.restoreAction.triggered.connect(self.choose_restore_file)
+        self.auditLogAction.triggered.connect(self.open_audit_log)
         self.quitAction.triggered.connect(self.close)
         self.templatesAction.triggered.connect(self.choose_templates_folder)
         self.importRosterAction.triggered.connect(lambda: self.choose_import_file("roster"))
         self.importIncidentsAction.triggered.connect(lambda: self.choose_import_file("incidents"))
+        self.manualAction.triggered.connect(self.open_manual)
+        self.guideAction.triggered.connect(lambda: self.show_guide(True))
         self.aboutAction.triggered.connect(self.show_about)
 
+        self.operatorLabel = QLabel(self)
         self.dbLabel = QLabel(self)
+        self.statusBar().addPermanentWidget(self.operatorLabel)
         self.statusBar().addPermanentWidget(self.dbLabel)
         self.retitle()
+        self.memory.restore()
+        self.memory.restore_tab()
+        self.tabs.currentChanged.connect(self._build_current)
+        self._guide_checked = False
+        self._guide = None
+        self.guideDock: QDockWidget | None = None
+
+    @property
+    def data_changed(self):
+        """The one change signal (frozenset of kinds); `state.notify` emits it."""
+        return self.state.data_changed
 
     # -- building ------------------------------------------------------------
+
+    def tab(self, name: str) -> QWidget:
+        """The tab called `name` ("entry_tab" …), built now if it was not yet."""
+        return self._build(name)
+
+    def _build(self, name: str) -> QWidget:
+        widget = self._built.get(name)
+        if widget is None:
+            index = next(i for i, (n, _label, _cls) in enumerate(TABS) if n == name)
+            _name, label, cls = TABS[index]
+            widget = self._built[name] = cls(None, state=self.state)
+            placeholder = self.tabs.page(index)
+            was_current = self.tabs.currentIndex() == index
+            self._swapping = True
+            try:
+                # Insert before the placeholder and drop it after: no other page is shown meanwhile.
+                self.tabs.insertTab(index, widget, label)
+                self.tabs.setTabToolTip(index, f"Ctrl+{index + 1}")
+                if was_current:
+                    self.tabs.setCurrentIndex(index)
+                self.tabs.removeTab(index + 1)
+            finally:
+                self._swapping = False
+            placeholder.deleteLater()
+            self.memory.restore_page(widget)
+        return widget
+
+    def built_tabs(self) -> list[tuple[QWidget, str]]:
+        """(tab, title) of the tabs built so far, in tab order."""
+        return [(self._built[name], label) for name, label, _cls in TABS if name in self._built]
+
+    def _after_first_paint(self) -> None:
+        self._build_current()
+        self._check_guide()
+
+    def _build_current(self, *_args) -> None:
+        if not self._swapping:
+            index = self.tabs.currentIndex()
+            if 0 <= index < len(TABS):
+                self._build(TABS[index][0])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        # A placeholder is shown only until the window's first paint: shortly after it the
+        # real tab is built (and reads its data), so the window appears before any data is
+        # read, even to someone who waits for that paint in short steps.
+        kind = event.type()
+        if kind == QEvent.Type.Paint:
+            QTimer.singleShot(AFTER_FIRST_PAINT_MS, self, self._after_first_paint)
+        elif kind == QEvent.Type.Show:
+            QTimer.singleShot(500, self, self._after_first_paint)  # should no paint ever come
+        return super().eventFilter(watched, event)
 
     def _adopt_form(self, form: QMainWindow) -> None:
         """Take the Designer form's central widget, menus, status bar and actions."""
@@ -115,31 +272,199 @@ class MainWindow(QMainWindow):
                     setattr(self, name, child)
         form.deleteLater()
 
-    # -- wiring ----------------------------------------------------------------
+    # -- the shared month and the change signal ----------------------------------------
 
-    def _incidents_changed(self) -> None:
-        self.results_tab.refresh()
+    def _data_changed(self, kinds) -> None:
+        if SETTINGS in kinds:
+            self.retitle()
 
-    def _refresh_entry_and_results(self) -> None:
-        self.entry_tab.refresh()
-        self.results_tab.refresh()
-
-    def _settings_saved(self, _settings) -> None:
-        self.retitle()
-        self._refresh_entry_and_results()
-
-    def refresh_all(self) -> None:
-        """After an import or a restore: every tab reads the database again."""
-        self.roster_tab.refresh()
-        self.standards_tab.refresh()
-        self.settings_tab.refresh()
-        self._refresh_entry_and_results()
-        self.retitle()
+    def _month_changed(self, month: str) -> None:
+        settings_service.save_ui_state({MONTH: month})  # remembered even if the program is killed
 
     def retitle(self) -> None:
-        self.setWindowTitle(window_title(load_settings().center_name))
+        self.setWindowTitle(window_title(settings_service.get_value("center-name")))
         path = desktop.database_path()
         self.dbLabel.setText(f"数据库：{path}" if path else "")
+        operator = settings_service.operator()
+        self.operatorLabel.setText(f"操作员：{operator}" if operator else "")
+
+    # -- operator, manual, audit log (built elsewhere; loaded only when used) ------------
+
+    def ask_operator_if_needed(self) -> str | None:
+        """At start: who is working? Asked once the database has windows and no operator is set."""
+        if settings_service.operator() or not roster_view.roster()[0]:
+            return None
+        from .operator_dialog import ask_operator
+
+        name = (ask_operator(self, self.state) or "").strip()
+        if name and settings_service.operator() != name:
+            settings_service.set_value("operator", name)  # in case the dialog only answered
+        self.retitle()
+        return name or None
+
+    def open_manual(self) -> None:
+        from .manual import open_manual
+
+        open_manual(self)
+
+    def open_audit_log(self):
+        from .audit_log_dialog import AuditLogDialog
+
+        dialog = AuditLogDialog(self, self.state)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        self.last_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def start_up(self) -> None:
+        """Once the window is on screen: the first-start questions on a new database
+        (gui/first_start.py), else who is working (the operator)."""
+        from ..services import first_day
+
+        if first_day.needs_first_start():
+            from .first_start import run_first_start
+
+            run_first_start(self, self.state)
+            self.retitle()
+            return
+        self.ask_operator_if_needed()
+
+    # -- the 开始使用 guide (gui/guide_panel.py), in a dock beside the tabs ------------------
+
+    @property
+    def guide_panel(self):
+        """The guide, when it is shown (a new center, until every step is done or it is put away)."""
+        self._check_guide()
+        return self._guide
+
+    def _check_guide(self) -> None:
+        if self._guide_checked:
+            return
+        self._guide_checked = True
+        if self.memory.saved.get(GUIDE_HIDDEN):
+            return
+        from ..services import first_day
+
+        # Shown by itself only until the center has closed its first month; after that
+        # 帮助 → 开始使用向导 brings it back.
+        status = first_day.guide_status()
+        if not status["close_print"] and not all(status.values()):
+            self.show_guide(False)
+
+    def show_guide(self, remember: bool = True) -> None:
+        from .guide_panel import GuidePanel
+
+        self._guide_checked = True
+        if self._guide is None:
+            self._guide = GuidePanel(self.state, None)
+            self._guide.setMaximumWidth(420)  # beside the tabs, not over half the window
+            self._guide.step_requested.connect(self.guide_step)
+            self._guide.hide_requested.connect(self.hide_guide)
+            self.guideDock = QDockWidget("开始使用", self)
+            self.guideDock.setObjectName("guideDock")
+            self.guideDock.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable)
+            self.guideDock.setWidget(self._guide)
+            self.addDockWidget(Qt.RightDockWidgetArea, self.guideDock)
+        else:
+            self._guide.refresh()
+        self.guideDock.show()
+        if remember:
+            settings_service.save_ui_state({GUIDE_HIDDEN: False})
+            self.memory.saved[GUIDE_HIDDEN] = False
+
+    def hide_guide(self) -> None:
+        if self.guideDock is not None:
+            self.guideDock.hide()
+        settings_service.save_ui_state({GUIDE_HIDDEN: True})  # until 帮助 → 开始使用向导
+        self.memory.saved[GUIDE_HIDDEN] = True
+
+    def guide_step(self, step: str) -> None:
+        """A guide button: take the clerk to where that step is done."""
+        if step in ("center", "first_month"):
+            self.tabs.setCurrentWidget(self.settings_tab)
+            self.settings_tab.focus_field("center-name" if step == "center" else "first-month")
+        elif step == "templates":
+            self.choose_templates_folder()
+        elif step == "import_roster":
+            self.choose_import_file("roster")
+        elif step == "entry":
+            self.tabs.setCurrentWidget(self.entry_tab)
+        elif step == "close_print":
+            self.tabs.setCurrentWidget(self.results_tab)
+        elif step == "backup":
+            self.choose_backup_folder()
+
+    # -- leaving: nothing lost silently, and the window remembered ------------------------
+
+    def unsaved_tabs(self) -> list[tuple[QWidget, str]]:
+        """(tab, its title) for every tab that says it holds edits not yet saved."""
+        found = []
+        for tab, label in self.built_tabs():  # a tab never built holds no edits
+            check = getattr(tab, "has_unsaved_changes", None)
+            if callable(check) and check():
+                found.append((tab, label))
+        return found
+
+    def ask_about_unsaved(self, dirty: list[tuple[QWidget, str]]) -> QMessageBox:
+        """Window-modal but not blocking (tests click its buttons); closes the window when told."""
+        names = "、".join(label for _tab, label in dirty)
+        can_save = all(callable(_saver(tab)) for tab, _label in dirty)
+        box = QMessageBox(QMessageBox.Warning, "退出", f"有未保存的修改（{names}）。", QMessageBox.NoButton, self)
+        if can_save:
+            box.setInformativeText("退出前保存这些修改吗？")
+            save = box.addButton("保存", QMessageBox.AcceptRole)
+            box.addButton("不保存", QMessageBox.DestructiveRole)
+        else:
+            box.setInformativeText("放弃这些修改并退出吗？")
+            save = None
+            box.addButton("放弃修改", QMessageBox.DestructiveRole)
+        cancel = box.addButton("取消", QMessageBox.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+
+        def answered(_result: int) -> None:
+            clicked = box.clickedButton()
+            if clicked is None or clicked is cancel:
+                return
+            if clicked is save:
+                for tab, _label in dirty:
+                    if not _saver(tab)():
+                        self.tabs.setCurrentWidget(tab)  # the tab shows why it could not save
+                        return
+            self._close_confirmed = True
+            self.close()
+
+        box.finished.connect(answered)
+        self.last_message = box
+        box.open()
+        return box
+
+    def remember(self) -> None:
+        """Store geometry, tab, splitters, column widths and the month for the next start."""
+        self.memory.save({MONTH: self.state.month})
+
+    def stop_workers(self) -> None:
+        """Let background readers finish before the database is closed or replaced."""
+        for tab, _label in self.built_tabs():
+            stop = getattr(tab, "stop_work", None)
+            if callable(stop):
+                stop()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if not self._close_confirmed:
+            dirty = self.unsaved_tabs()
+            if dirty:
+                event.ignore()
+                self.ask_about_unsaved(dirty)
+                return
+        self._close_confirmed = False
+        try:
+            self.remember()
+        except Exception:  # noqa: BLE001 - remembering is a convenience; it never stops quitting
+            pass
+        self.stop_workers()
+        super().closeEvent(event)
 
     # -- messages (window-modal but not blocking, so tests can read them) ---------------
 
@@ -153,7 +478,7 @@ class MainWindow(QMainWindow):
         return box
 
     def show_about(self) -> QMessageBox:
-        title = window_title(load_settings().center_name)
+        title = window_title(settings_service.get_value("center-name"))
         text = (
             f"{title}\n\n"
             f"kaoping-desktop 版本 {__version__}\n"
@@ -177,7 +502,7 @@ class MainWindow(QMainWindow):
             else:
                 self.import_incidents_file(path)
 
-    def _import(self, title: str, path: str | Path, importer: Callable, describe: Callable):
+    def _import(self, title: str, path: str | Path, importer: Callable, describe: Callable, kind: str):
         path = Path(path)
         try:
             report = self._run(title, f"正在导入 {path.name}…", lambda progress: importer(path, progress))
@@ -190,7 +515,7 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # unreadable file, locked database …: say so, nothing was written
             self.show_message(QMessageBox.Critical, title, f"导入失败，未写入任何数据：\n{exc}")
             return None
-        self.refresh_all()
+        self.state.notify(kind)
         self.show_message(QMessageBox.Information, title, describe(path, report))
         return report
 
@@ -203,14 +528,14 @@ class MainWindow(QMainWindow):
             ]
             return "\n".join(lines + list(r.messages))
 
-        return self._import("导入人员名册", path, services.import_roster, describe)
+        return self._import("导入人员名册", path, services.import_roster, describe, ROSTER)
 
     def import_incidents_file(self, path: str | Path):
         def describe(p, r):
             months = f"（涉及 {'、'.join(r.months)}）" if getattr(r, "months", None) else ""
             return f"已导入“{p.name}”：新增扣分记录 {r.added} 条{months}，已存在而跳过 {r.already_present} 条。"
 
-        return self._import("导入扣分台账", path, services.import_incidents, describe)
+        return self._import("导入扣分台账", path, services.import_incidents, describe, INCIDENTS)
 
     def choose_templates_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "导出空白模板到文件夹")
@@ -243,6 +568,11 @@ class MainWindow(QMainWindow):
         except Exception as exc:
             self.show_message(QMessageBox.Critical, "备份数据库", f"备份失败：\n{exc}")
             return None
+        from ..services import audit_log
+
+        audit_log.record_backup(written)  # the log (and the guide's last step) know of it
+        if self._guide is not None:
+            self._guide.refresh()
         self.show_message(QMessageBox.Information, "备份数据库", f"已备份到：\n{written}\n\n请等复制完成后再拔出U盘。")
         return written
 
@@ -263,6 +593,7 @@ class MainWindow(QMainWindow):
             self.restore_from(path)
 
     def restore_from(self, backup_file: str | Path) -> bool:
+        self.stop_workers()  # no worker may hold the file while it is replaced
         db_path = desktop.close_for_restore()
         try:
             kept = self._run("从备份恢复", "正在恢复数据库…", lambda _progress: desktop.restore_file(backup_file, db_path))
@@ -271,7 +602,8 @@ class MainWindow(QMainWindow):
             self.show_message(QMessageBox.Critical, "从备份恢复", f"恢复失败，当前数据库未改动：\n{exc}")
             return False
         services.open_app_database(db_path)
-        self.refresh_all()
+        self.state.notify()  # everything changed
+        self.retitle()
         where = f"\n恢复前的数据库已另存为：\n{kept}" if kept else ""
         self.show_message(QMessageBox.Information, "从备份恢复", f"已从“{Path(backup_file).name}”恢复。{where}")
         return True

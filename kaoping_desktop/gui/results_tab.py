@@ -1,4 +1,10 @@
-"""月度结果: ranking, the selected window's incidents and people, closing, printing."""
+"""月度结果: ranking, the selected window's incidents and people, closing, printing.
+
+The month is the window's shared month (`AppState`). Figures are computed off the
+GUI thread by `ResultsLoader` and cached by (month, data version); the tab asks
+for them only while it is shown (`LazyRefresh`) and drops answers that arrive
+for a month or version it no longer shows.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +12,23 @@ import tempfile
 from fractions import Fraction
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QDeadlineTimer, QEvent, QEventLoop, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QVBoxLayout, QWidget
 
 from .. import services
 from ..domain.numbers import display
-from ..domain.standards import WINDOW
-from ..reports import pdf
-from ..services import catalogue as rules
-from ..services import exports
-from ..services import incidents as incident_service
+from ..services import settings as settings_service
 from ..services.errors import ClosingRefused, InputError
+from .app_state import ALL, MONTHS, AppState, LazyRefresh
 from .incident_models import IncidentFilter, IncidentTableModel
-from .month_picker import MonthPicker
-from .results_models import CodeRole, PeopleModel, RankingModel, sorting_proxy
+from .results_models import CodeRole, PeopleModel, RankingModel, fit_columns, sorting_proxy
+from .results_worker import CHART, DETAILS, FIGURES, PARTS, Chart, Details, Figures, ResultsLoader
+from .tasks import run_task
 from .uiload import load_into
 
 DOC_WINDOW, DOC_SUMMARY, DOC_STAFF, DOC_YEAR = "window", "summary", "staff", "year"
+NOT_EVALUATED = "未纳入考评"
 
 
 class TotalsChart(QWidget):
@@ -69,11 +74,30 @@ class TotalsChart(QWidget):
             previous = point
 
 
-class ResultsTab(QWidget):
-    def __init__(self, parent: QWidget | None = None):
+def write_document(kind: str, month: str, code: str | None, folder: Path) -> Path:
+    """Write one printable document (no Qt: runs in a worker too)."""
+    from ..reports import pdf  # reportlab is slow to import; only printing needs it
+    from ..services import exports
+
+    if kind == DOC_YEAR:
+        year = month[:4]
+        return pdf.write_annual_summary(folder / f"{year}_年度汇总.pdf", exports.year_report(year))
+    report = exports.month_report(month)
+    if kind == DOC_WINDOW:
+        code = code or (report.result.windows[0].code if report.result.windows else None)
+        if code is None:
+            raise InputError("本月没有窗口可打印")
+        return pdf.write_window_sheet(folder / f"{month}_{code}.pdf", report, code)
+    if kind == DOC_SUMMARY:
+        return pdf.write_month_summary(folder / f"{month}_汇总.pdf", report)
+    return pdf.write_staff_sheet(folder / f"{month}_人员.pdf", report)
+
+
+class ResultsTab(LazyRefresh, QWidget):
+    def __init__(self, parent: QWidget | None = None, state: AppState | None = None):
         super().__init__(parent)
+        self.state = state if state is not None else AppState(settings_service.starting_month(), self)
         load_into(self, "results_tab.ui")
-        self.month_picker = MonthPicker.inside(self.monthHolder)
         self.ranking = RankingModel(self)
         self.ranking_proxy = sorting_proxy(self, self.ranking)
         self.rankingTable.setModel(self.ranking_proxy)
@@ -84,6 +108,9 @@ class ResultsTab(QWidget):
         self.incident_filter = IncidentFilter(self)
         self.incident_filter.setSourceModel(self.incidents)
         self.windowIncidentTable.setModel(self.incident_filter)
+        for view in (self.rankingTable, self.peopleTable, self.windowIncidentTable):
+            view.verticalHeader().setDefaultSectionSize(22)
+            view.horizontalHeader().setResizeContentsPrecision(20)  # never measure every row
         self.chart = TotalsChart(self.chartHolder)
         layout = QVBoxLayout(self.chartHolder)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -91,10 +118,23 @@ class ResultsTab(QWidget):
         documents = (("所选窗口评分表", DOC_WINDOW), ("月度汇总（通报）", DOC_SUMMARY), ("人员得分表", DOC_STAFF), ("年度汇总", DOC_YEAR))
         for text, key in documents:
             self.documentCombo.addItem(text, key)
-        self.result = None
-        self._people_all = []
 
-        self.month_picker.monthChanged.connect(lambda _m: self.refresh())
+        self.figures: Figures | None = None
+        self.details: Details | None = None
+        self.chart_data: Chart | None = None
+        self.result = None  # the MonthResult shown (None before the first evaluated month)
+        self._applied: dict[str, tuple] = {}  # part -> key it was applied for
+        self._last_code: str | None = None  # the window last selected, kept across months
+        self.error = ""
+
+        self.loader = ResultsLoader(self)
+        self.loader.ready.connect(self._part_ready)
+        self.loader.failed.connect(self._failed)
+        # The worker waits after the figures until the ranking has been painted, so its next
+        # parts do not compete with filling and painting the tables (both need the GIL).
+        self._resume_on_paint = False
+        self.rankingTable.viewport().installEventFilter(self)
+
         self.rankingTable.selectionModel().selectionChanged.connect(lambda *_: self._window_selected())
         self.closeButton.clicked.connect(lambda: self.close_month())
         self.reopenButton.clicked.connect(lambda: self.reopen_month())
@@ -103,40 +143,162 @@ class ResultsTab(QWidget):
         self.exportButton.clicked.connect(lambda: self.export_to())
         self.batchButton.clicked.connect(lambda: self.export_to(pdf_only=True))
         self.yearButton.clicked.connect(lambda: self.export_year())
-        self.refresh()
+        self._set_buttons(False, False, False)
+        self.watch(self.state)
+        self._pending.add(self.MONTH)  # nothing read until first shown
+
+    # --- the shared month -------------------------------------------------------------
 
     @property
     def month(self) -> str:
-        return self.month_picker.month()
+        return self.state.month
 
     def set_month(self, month: str) -> None:
-        self.month_picker.set_month(month)
+        self.state.set_month(month)
 
-    # --- figures -------------------------------------------------------------------
+    def key(self) -> tuple:
+        return (self.state.month, self.state.version)
+
+    # --- loading ----------------------------------------------------------------------
+
+    def refresh_for(self, kinds: frozenset) -> None:
+        # Every kind touches results: roster, incidents, months, standards, settings (grades, first month).
+        if ALL <= kinds:
+            self.loader.clear()  # a restore: even a closed month may be another one now
+        self._load()
 
     def refresh(self) -> None:
-        selected = self.selected_code()
-        month = self.month
-        self.result = services.month_results(month)
-        names = {c.code: c.name for c in rules.standard_set().for_month(WINDOW, month).categories}
-        self.ranking.set_result(self.result, names)
-        self.rankingTable.resizeColumnsToContents()
-        self._people_all = list(self.result.people)
-        self.incidents.set_rows(incident_service.month_incidents(month, include_voided=False))
-        status = services.month_status(month)
-        if self.result.closed:
-            self.statusLabel.setText(f"已锁定（{status.get('closed_at') or ''} {status.get('closed_by') or ''}）".replace("（ ", "（"))
+        """Read everything again now, cache or not (data changed without a notify)."""
+        self.loader.clear()
+        self._pending.clear()
+        self._load()
+
+    def _load(self) -> None:
+        key = self.key()
+        parts = self.loader.cached(key)
+        if FIGURES in parts:
+            self._show_figures(key, parts[FIGURES])
+            for part in (DETAILS, CHART):
+                if part in parts:
+                    self._apply(key, part, parts[part])
+        else:
+            same_month = self.figures is not None and self.figures.month == key[0]
+            if not same_month:
+                self._clear()
+            self.busyLabel.setText("正在更新……" if same_month else f"正在计算 {key[0]} 的结果……")
+        if not self.loader.complete(key):
+            self.loader.request(key)
+
+    def is_current(self, parts=(FIGURES,)) -> bool:
+        """Do the shown figures (and the named parts) belong to the state's month and version?"""
+        key = self.key()
+        return all(self._applied.get(p) == key for p in parts)
+
+    def wait_until_current(self, timeout_ms: int = 30_000, parts=PARTS) -> bool:
+        """Block (processing events) until current; for scripts, and tests without qtbot."""
+        if not self.is_current(parts):
+            self._pending.clear()
+            self._load()
+        deadline = QDeadlineTimer(timeout_ms)
+        loop = QEventLoop()
+        while not self.is_current(parts):
+            if deadline.hasExpired():
+                return False
+            # Sleep in Qt's event loop (the GIL free for the worker); processEvents(flags, ms)
+            # in a busy loop beside a Python worker thread crashed PySide6 at exit.
+            QTimer.singleShot(20, loop.quit)
+            loop.exec()
+        return True
+
+    def _part_ready(self, key, part: str, payload) -> None:
+        if key != self.key():
+            return  # an answer for a month or version no longer shown
+        if part == FIGURES:
+            self._show_figures(key, payload)
+            self._resume_on_paint = self.isVisible()
+            if not self._resume_on_paint:
+                self.loader.resume()
+        else:
+            self._apply(key, part, payload)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if self._resume_on_paint and event.type() == QEvent.Type.Paint:
+            self._resume_on_paint = False
+            QTimer.singleShot(0, self, self.loader.resume)  # after this paint
+        return super().eventFilter(watched, event)
+
+    def _failed(self, key, message: str) -> None:
+        if key == self.key():
+            self.error = message
+            self.busyLabel.setText("")
+            self.warningLabel.setText(f"计算结果时出错：{message}")
+
+    def _clear(self) -> None:
+        self.figures, self.details, self.chart_data, self.result = None, None, None, None
+        self._applied.clear()
+        self.ranking.clear()
+        self.people.clear()
+        self.incidents.set_rows([])
+        self.chart.set_series("", [])
+        self.statusLabel.setText("")
+        self.codeLabel.setText("")
+        self.warningLabel.setText("")
+        self._set_buttons(False, False, False)
+
+    def _set_buttons(self, can_close: bool, can_reopen: bool, has_figures: bool) -> None:
+        self.closeButton.setEnabled(can_close)
+        self.reopenButton.setEnabled(can_reopen)
+        for button in (self.previewButton, self.printButton, self.exportButton, self.batchButton):
+            button.setEnabled(has_figures)
+
+    def _show_figures(self, key, figures: Figures) -> None:
+        selected = self.selected_code() or self._last_code
+        if self.figures is None or self.figures.month != figures.month:
+            self.details, self.chart_data = None, None  # another month's details would mislead
+        self.figures, self.result, self.error = figures, figures.result, ""
+        self._applied = {FIGURES: key}
+        self.busyLabel.setText("")
+        if not figures.evaluated:
+            self.ranking.clear()
+            self.statusLabel.setText(f"{NOT_EVALUATED}（本中心自 {figures.first_month} 起考评）")
+            self.codeLabel.setText("")
+            self.warningLabel.setText("")
+            self._set_buttons(False, False, False)
+            self._window_selected()
+            return
+        result = figures.result
+        self.ranking.set_prepared(figures.ranking)
+        fit_columns(self.rankingTable, self.ranking.headers, self.ranking.cells)
+        status = figures.status
+        if result.closed:
+            who = " ".join(str(s) for s in (status.get("closed_at"), status.get("closed_by")) if s)
+            self.statusLabel.setText(f"已锁定（{who}）" if who else "已锁定")
         else:
             self.statusLabel.setText("未锁定（草稿）")
-        self.closeButton.setEnabled(not self.result.closed and bool(self.result.windows))
-        self.reopenButton.setEnabled(self.result.closed)
-        self.codeLabel.setText(f"校验码：{exports.month_verification_code(month, self.result)}" if self.result.windows else "")
-        warnings = [f"{w.code} {w.name}：{'、'.join(w.warnings)}" for w in self.result.windows if w.warnings]
+        self._set_buttons(not result.closed and bool(result.windows), result.closed, bool(result.windows))
+        if not result.windows:
+            self.codeLabel.setText("")
+        warnings = [f"{w.code} {w.name}：{'、'.join(w.warnings)}" for w in result.windows if w.warnings]
         self.warningLabel.setText("提示：" + "；".join(warnings) if warnings else "")
         if selected:
             self.select_window(selected)
         else:
             self._window_selected()
+
+    def _apply(self, key, part: str, payload) -> None:
+        if self._applied.get(FIGURES) != key:
+            return
+        self._applied[part] = key
+        if part == DETAILS:
+            self.details = payload
+            if self.result is not None and self.result.windows:
+                self.codeLabel.setText(f"校验码：{payload.verification_code}")
+            self._show_incidents(self.selected_code())
+        elif part == CHART:
+            self.chart_data = payload
+            self._update_chart(self.selected_code())
+
+    # --- the selected window ------------------------------------------------------------
 
     def selected_code(self) -> str | None:
         indexes = self.rankingTable.selectionModel().selectedRows()
@@ -152,30 +314,41 @@ class ResultsTab(QWidget):
 
     def _window_selected(self) -> None:
         code = self.selected_code()
-        self.incident_filter.set_window(code or "\0")  # nothing selected: no incidents shown
-        people = [p for p in self._people_all if p.window_code == code] if code else self._people_all
-        self.people.set_people(people)
+        if code:
+            self._last_code = code
+        self._show_incidents(code)
+        figures = self.figures
+        if figures is None or not figures.evaluated:
+            self.people.clear()
+        elif code:
+            self.people.set_prepared(figures.people.rows(lambda p: p.window_code == code))
+        else:
+            self.people.set_prepared(figures.people)
+        fit_columns(self.peopleTable, self.people.headers, self.people.cells)
         self._update_chart(code)
+
+    def _show_incidents(self, code: str | None) -> None:
+        rows = self.details.incidents.get(code, []) if (code and self.details is not None) else []
+        self.incidents.set_rows(rows)
+        # The prepared strings of the incident model (measured, not asked for cell by cell).
+        fit_columns(self.windowIncidentTable, self.incidents.headers, getattr(self.incidents, "_cells", []))
 
     def _update_chart(self, code: str | None) -> None:
         if not code:
             self.chart.set_series("", [])
             return
-        year = int(self.month[:4])
-        points = []
-        for m in range(1, int(self.month[5:7]) + 1):
-            month = f"{year:04d}-{m:02d}"
-            result = self.result if month == self.month else services.month_results(month)
-            found = next((w for w in result.windows if w.code == code), None)
-            if found:
-                points.append((m, found.total))
-        self.chart.set_series(f"{code} {year} 年各月总分", points)
+        year = self.month[:4]
+        if self.chart_data is None:
+            self.chart.set_series(f"{code} {year} 年各月总分（正在计算……）", [])
+        else:
+            self.chart.set_series(f"{code} {year} 年各月总分", self.chart_data.points(code))
 
     # --- closing -------------------------------------------------------------------
 
     def close_month(self, confirm: bool = True) -> bool:
         month = self.month
-        warnings = [f"{w.code} {w.name}：{'、'.join(w.warnings)}" for w in self.result.windows if w.warnings]
+        windows = self.result.windows if self.result is not None else ()
+        warnings = [f"{w.code} {w.name}：{'、'.join(w.warnings)}" for w in windows if w.warnings]
         if confirm:
             text = f"锁定 {month} 后，本月结果成为正式结果，不能再修改。"
             if warnings:
@@ -183,13 +356,14 @@ class ResultsTab(QWidget):
             if QMessageBox.question(self, "锁定本月", text + "\n\n确定锁定吗？") != QMessageBox.Yes:
                 return False
         try:
-            services.close_month(month)
+            # Scoring a busy month takes a while: off the GUI thread, with a progress dialog.
+            run_task(self, "锁定本月", f"正在锁定 {month}……", lambda _p, _c: services.close_month(month))
         except (ClosingRefused, InputError) as exc:
             self.warningLabel.setText(f"未锁定：{exc}")
             if confirm:
                 QMessageBox.warning(self, "不能锁定", str(exc))
             return False
-        self._changed()
+        self.state.notify(MONTHS)
         return True
 
     def reopen_month(self, reason: str | None = None) -> bool:
@@ -205,34 +379,29 @@ class ResultsTab(QWidget):
             if interactive:
                 QMessageBox.warning(self, "不能重新开放", str(exc))
             return False
-        self._changed()
+        self.state.notify(MONTHS)
         return True
-
-    def _changed(self) -> None:
-        self.refresh()
-        window = self.window()
-        entry = getattr(window, "entry_tab", None)
-        if entry is not None and hasattr(entry, "refresh"):
-            entry.refresh()
 
     # --- documents -----------------------------------------------------------------
 
+    def _document_args(self, kind: str | None) -> tuple[str, str, str | None]:
+        kind = kind or self.documentCombo.currentData()
+        if kind != DOC_YEAR and self.figures is not None and not self.figures.evaluated:
+            raise InputError(f"{self.month} {NOT_EVALUATED}，没有可打印的结果")
+        code = self.selected_code()
+        if code is None and self.result is not None and self.result.windows:
+            code = self.result.windows[0].code
+        return kind, self.month, code
+
     def document_pdf(self, kind: str | None = None, folder: Path | None = None) -> Path:
         """Write the chosen document for this month into a temporary (or given) folder."""
-        kind = kind or self.documentCombo.currentData()
-        folder = Path(folder or tempfile.mkdtemp(prefix="kaoping-print-"))
-        if kind == DOC_YEAR:
-            year = self.month[:4]
-            return pdf.write_annual_summary(folder / f"{year}_年度汇总.pdf", exports.year_report(year))
-        report = exports.month_report(self.month)
-        if kind == DOC_WINDOW:
-            code = self.selected_code() or (self.result.windows[0].code if self.result.windows else None)
-            if code is None:
-                raise InputError("本月没有窗口可打印")
-            return pdf.write_window_sheet(folder / f"{self.month}_{code}.pdf", report, code)
-        if kind == DOC_SUMMARY:
-            return pdf.write_month_summary(folder / f"{self.month}_汇总.pdf", report)
-        return pdf.write_staff_sheet(folder / f"{self.month}_人员.pdf", report)
+        kind, month, code = self._document_args(kind)
+        return write_document(kind, month, code, Path(folder or tempfile.mkdtemp(prefix="kaoping-print-")))
+
+    def _document_in_worker(self, kind: str | None = None) -> Path:
+        kind, month, code = self._document_args(kind)
+        folder = Path(tempfile.mkdtemp(prefix="kaoping-print-"))
+        return run_task(self, "打印", "正在生成文档……", lambda _p, _c: write_document(kind, month, code, folder))
 
     def preview_dialog(self, kind: str | None = None):
         from .printing import preview_dialog
@@ -241,29 +410,31 @@ class ResultsTab(QWidget):
         return preview_dialog(self, path, self.documentCombo.currentText())
 
     def preview(self) -> None:
+        from .printing import preview_dialog
+
         try:
-            dialog = self.preview_dialog()
+            path = self._document_in_worker()
         except InputError as exc:
             QMessageBox.warning(self, "打印预览", str(exc))
             return
-        dialog.exec()
+        preview_dialog(self, path, self.documentCombo.currentText()).exec()
 
     def print_document(self) -> None:
         from .printing import print_pdf
 
         try:
-            print_pdf(self, self.document_pdf(), self.documentCombo.currentText())
+            print_pdf(self, self._document_in_worker(), self.documentCombo.currentText())
         except InputError as exc:
             QMessageBox.warning(self, "打印", str(exc))
 
     def export_to(self, folder: str | Path | None = None, pdf_only: bool = False) -> list[Path]:
         """Every window sheet, the summary and the staff sheet (and the workbook) into a folder."""
+        from ..services import exports
+
         if folder is None:
             folder = QFileDialog.getExistingDirectory(self, "选择导出文件夹")
             if not folder:
                 return []
-        from .tasks import run_task
-
         folder = Path(folder)
         month = self.month
         xlsx = None if pdf_only else folder / f"{month}_月度考评.xlsx"
@@ -281,25 +452,41 @@ class ResultsTab(QWidget):
         except OSError as exc:
             QMessageBox.warning(self, "导出失败", f"无法写入 {folder}：{exc}")
             return []
+        except InputError as exc:
+            QMessageBox.warning(self, "导出", str(exc))
+            return []
         self.warningLabel.setText(f"已导出 {len(paths)} 个文件到 {folder}")
         return paths
 
     def export_year(self, folder: str | Path | None = None) -> list[Path]:
+        from ..services import exports
+
         if folder is None:
             folder = QFileDialog.getExistingDirectory(self, "选择导出文件夹")
             if not folder:
                 return []
-        from .tasks import run_task
-
         year = int(self.month[:4])
         folder = Path(folder)
-        paths = run_task(
-            self,
-            "年度汇总",
-            f"正在导出 {year} 年度汇总……",
-            lambda progress, cancelled: exports.export_year(
-                year, folder / f"{year}_年度汇总.pdf", folder / f"{year}_年度汇总.xlsx", progress, cancelled
-            ),
-        )
+        try:
+            paths = run_task(
+                self,
+                "年度汇总",
+                f"正在导出 {year} 年度汇总……",
+                lambda progress, cancelled: exports.export_year(
+                    year, folder / f"{year}_年度汇总.pdf", folder / f"{year}_年度汇总.xlsx", progress, cancelled
+                ),
+            )
+        except OSError as exc:
+            QMessageBox.warning(self, "导出失败", f"无法写入 {folder}：{exc}")
+            return []
+        except InputError as exc:
+            QMessageBox.warning(self, "年度汇总", str(exc))
+            return []
         self.warningLabel.setText(f"已导出 {len(paths)} 个文件到 {folder}")
         return paths
+
+    # --- leaving --------------------------------------------------------------------
+
+    def stop_work(self, msecs: int = -1) -> bool:
+        """Let the worker finish (before the database file is closed or replaced)."""
+        return self.loader.stop(msecs)

@@ -1,11 +1,16 @@
-"""The 评分标准 tab: browse both standards by version; an edit saves a new version."""
+"""The 评分标准 tab: browse both standards by version; an edit saves a new version.
+
+The version shown first is the one in force in the window's shared month. The tab
+reads the standards when first shown and again after a STANDARDS change (or a
+restore); a saved edit tells everyone with `state.notify(STANDARDS)`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QDialog, QHeaderView, QWidget
 
@@ -14,6 +19,9 @@ from ..domain.standards import DISQUALIFY_YEAR, STANDARD_KINDS, STANDARD_LABELS,
 from ..services import MonthClosedError
 from ..services import catalogue as rules  # the rule-editing service
 from ..services import roster_view
+from ..services import settings as settings_service
+from .app_state import STANDARDS, AppState, LazyRefresh
+from .results_models import WIDTHS_REMEMBERED
 from .roster_dialogs import ServiceDialog
 from .standards_models import ClauseFilter, ClauseRole, ClausesModel, VariantsModel
 from .uiload import load_into
@@ -116,11 +124,10 @@ class ClauseDialog(ServiceDialog):
         QDialog.accept(self)
 
 
-class StandardsTab(QWidget):
-    standards_changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None):
+class StandardsTab(LazyRefresh, QWidget):
+    def __init__(self, parent: QWidget | None = None, state: AppState | None = None):
         super().__init__(parent)
+        self.state = state if state is not None else AppState(settings_service.starting_month(), self)
         load_into(self, "standards_tab.ui")
         for kind in STANDARD_KINDS:
             self.kindCombo.addItem(f"{STANDARD_LABELS[kind]}标准", kind)
@@ -140,7 +147,15 @@ class StandardsTab(QWidget):
         self.clausesView.selectionModel().selectionChanged.connect(self._update_buttons)
         self.standards = None
         self.evidence = []
-        self.refresh()
+        self._sized = False
+        self.watch(self.state)
+        self._pending.add(STANDARDS)  # read when first shown
+
+    def refresh_for(self, kinds: frozenset) -> None:
+        if STANDARDS in kinds:
+            self.refresh()
+        elif self.MONTH in kinds and self.standards is not None:
+            self._fill_versions()  # show the version in force in the new month
 
     def refresh(self) -> None:
         self.standards = rules.standard_set()
@@ -155,15 +170,17 @@ class StandardsTab(QWidget):
         return sorted(found, key=lambda s: (s.effective_month, s.version))
 
     def _fill_versions(self, *_args, select: tuple[int, str] | None = None) -> None:
+        if self.standards is None:
+            return  # not read yet (the tab was never shown)
         versions = self.versions()
-        in_force = self.standards.for_month(self.kind(), month_of(date.today())) if versions else None
+        in_force = self.standards.for_month(self.kind(), self.state.month) if versions else None
         wanted = select or ((in_force.version, in_force.effective_month) if in_force else None)
         self.versionCombo.blockSignals(True)
         self.versionCombo.clear()
         for std in versions:
             label = rules.describe_version(std)
             if std is in_force:
-                label += "　· 本月施行"
+                label += f"　· {self.state.month} 施行"
             self.versionCombo.addItem(label, (std.version, std.effective_month))
         index = self.versionCombo.findData(wanted) if wanted else -1
         self.versionCombo.setCurrentIndex(index if index >= 0 else self.versionCombo.count() - 1)
@@ -190,9 +207,12 @@ class StandardsTab(QWidget):
         self.clausesView.setColumnHidden(4, not window)
         self.clausesView.setColumnHidden(5, not window)
         self.clausesView.setColumnHidden(6, window)
-        self.clausesView.resizeColumnsToContents()
-        self.clausesView.setColumnWidth(2, min(420, self.clausesView.columnWidth(2)))
-        self.clausesView.setColumnWidth(8, min(260, self.clausesView.columnWidth(8)))
+        if not self._sized and not self.clausesView.property(WIDTHS_REMEMBERED):
+            # Once: later versions keep the widths the clerk set.
+            self._sized = True
+            self.clausesView.resizeColumnsToContents()
+            self.clausesView.setColumnWidth(2, min(420, self.clausesView.columnWidth(2)))
+            self.clausesView.setColumnWidth(8, min(260, self.clausesView.columnWidth(8)))
         self._update_counts()
         self._update_buttons()
 
@@ -230,10 +250,10 @@ class StandardsTab(QWidget):
 
     def after_save(self, dialog: ClauseDialog) -> None:
         saved = dialog.saved
-        self.standards = rules.standard_set()
+        self.state.notify(STANDARDS)  # the other tabs reload when shown
+        self.flush()  # this one now, shown or not
         self._fill_versions(select=(saved.version, saved.effective_month))
         self.select_clause(dialog.clause.code)
-        self.standards_changed.emit()
 
     def edit_selected(self) -> None:
         dialog = self.clause_dialog()
