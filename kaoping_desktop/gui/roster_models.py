@@ -231,14 +231,12 @@ class RosterFilter(QSortFilterProxyModel):
         self.sourceModel().sort(column, order)
 
     def setFilterFixedString(self, text: str) -> None:
-        self.beginFilterChange()
         self.text = text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.invalidateRowsFilter()
 
     def set_show_retired(self, show: bool) -> None:
-        self.beginFilterChange()
         self.show_retired = show
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex) -> bool:
         model = self.sourceModel()
