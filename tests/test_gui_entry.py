@@ -531,7 +531,7 @@ def test_a_hidden_tab_loads_when_shown(db, qtbot):
     assert [entry.windowCombo.itemData(i) for i in range(entry.windowCombo.count())] == ["W01", "W02"]
 
 
-def test_saving_reloads_only_the_table_once_and_tells_the_window(tab, qtbot, monkeypatch):
+def test_saving_puts_the_one_row_into_the_table_and_tells_the_window(tab, qtbot, monkeypatch):
     base_form(qtbot, tab)
     calls, seen = [], []
     real_month, real_roster = incident_service.month_incidents, roster_view.roster
@@ -539,9 +539,14 @@ def test_saving_reloads_only_the_table_once_and_tells_the_window(tab, qtbot, mon
     monkeypatch.setattr(roster_view, "roster", lambda: calls.append("roster") or real_roster())
     tab.state.data_changed.connect(seen.append)
     press_enter(qtbot, tab)
-    assert calls == ["month"] and seen == [frozenset({INCIDENTS})]
-    assert len(stored()) == 1
-    assert tab.model.rowCount() == 1
+    # Neither the month's incidents nor the roster are read again: the saved row is fetched alone.
+    assert calls == [] and seen == [frozenset({INCIDENTS})]
+    # Voiding it replaces that row in place, still without reloading the month.
+    tab.incidentTable.selectRow(0)
+    assert tab.void_selected("录错")
+    assert calls == [] and tab.model.rowCount() == 1
+    (saved,) = incident_service.month_incidents(tab.month)
+    assert saved.voided and tab.model.row_at(0) == saved
 
 
 def test_the_preview_coalesces_signals_and_never_runs_from_the_model(tab, qtbot, monkeypatch):

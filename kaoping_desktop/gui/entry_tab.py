@@ -68,6 +68,7 @@ class EntryTab(LazyRefresh, QWidget):
         self.strict = (self.windows, self.people, self.clauses, self.variants, self.evidence)
 
         self.editing_id: int | None = None
+        self._own_change = False  # set while our own save is announced
         self.closed = False
         self.duplicate_prompt: QMessageBox | None = None  # the open 重复 question, for tests
         self._standards = None
@@ -163,7 +164,7 @@ class EntryTab(LazyRefresh, QWidget):
         if MONTHS in kinds or month_changed:
             self.closed = bool(services.month_status(self.month)["closed"])
             self._apply_closed()
-        if INCIDENTS in kinds or MONTHS in kinds or month_changed:
+        if (INCIDENTS in kinds and not self._own_change) or MONTHS in kinds or month_changed:
             self.reload_incidents()
         self._form_changed()
 
@@ -466,27 +467,34 @@ class EntryTab(LazyRefresh, QWidget):
             return False
         try:
             if self.editing_id is None:
-                incident_service.add_incident(data)
+                saved_id = incident_service.add_incident(data)
             else:
-                incident_service.update_incident(self.editing_id, data)
+                saved_id = self.editing_id
+                incident_service.update_incident(saved_id, data)
         except (InputError, MonthClosedError, ValueError) as exc:
             self.errorLabel.setText(f"未保存：{exc}")
             return False
         self.errorLabel.setText("")
         self.clear_form(keep_context=True)
-        self._incidents_changed()
+        self._incidents_changed(saved_id)
         # Ready for the next one: date, window and clause stay; the cursor is on the day.
         self.dateEdit.setFocus(Qt.OtherFocusReason)
         self.dateEdit.setSelectedSection(QDateTimeEdit.DaySection)
         return True
 
-    def _incidents_changed(self) -> None:
-        """Tell the window; reload this tab's table once (not the roster, not three times)."""
-        self.state.notify(INCIDENTS)
-        if INCIDENTS in self._pending:  # hidden: notify only queued it
-            self._pending.discard(INCIDENTS)
-            self.reload_incidents()
-            self._form_changed()
+    def _incidents_changed(self, incident_id: int) -> None:
+        """Put the one changed row into the table (no reload of the month, no roster) and tell the window."""
+        row = incident_service.incident_row(incident_id)
+        if row is not None:
+            self.model.put_row(row)
+            self._update_count_info()
+        self._own_change = True  # our table is current: the signal need not reload it
+        try:
+            self.state.notify(INCIDENTS)
+        finally:
+            self._own_change = False
+        self._pending.discard(INCIDENTS)
+        self._form_changed()
 
     def clear_form(self, keep_context: bool = False) -> None:
         """Ready for the next incident; the date, window and clause stay for a run of entries."""
@@ -577,5 +585,5 @@ class EntryTab(LazyRefresh, QWidget):
         self.errorLabel.setText("")
         if self.editing_id == row.id:
             self.clear_form()
-        self._incidents_changed()
+        self._incidents_changed(row.id)
         return True

@@ -74,6 +74,22 @@ class IncidentTableModel(HeaderedTableModel):
         self._search = None
         self.endResetModel()
 
+    def put_row(self, new: IncidentRow) -> None:
+        """Add or replace one incident (by id), keeping date order and every other row's cached cells."""
+        rows, cache = self._rows, self._cell_cache
+        at = next((i for i in range(len(rows) - 1, -1, -1) if rows[i].id == new.id), None)
+        if at is not None:
+            del rows[at], cache[at]
+        key = (new.date, new.id)
+        position = len(rows)
+        while position > 0 and (rows[position - 1].date, rows[position - 1].id) > key:
+            position -= 1
+        self.beginResetModel()  # the filter proxy rebuilds its row list on reset (milliseconds)
+        rows.insert(position, new)
+        cache.insert(position, None)
+        self._search = None
+        self.endResetModel()
+
     def row_count(self) -> int:
         return len(self._rows)
 

@@ -154,14 +154,22 @@ def month_incidents(month: str, include_voided: bool = True) -> list[IncidentRow
     """The month's incidents for the tables, oldest first, priced by the standard of the month."""
     month = parse_month(month)
     first, last = month_bounds(month)
+    return _rows(month, repository.incident_list(first, last, include_voided))
+
+
+def incident_row(incident_id: int) -> IncidentRow | None:
+    """One stored incident as the tables show it (after saving it: no need to reload the month)."""
+    found = repository.incident_list(ids=[incident_id])
+    return _rows(found[0][1].isoformat()[:7], found)[0] if found else None
+
+
+def _rows(month: str, tuples: list[tuple]) -> list[IncidentRow]:
     standards = catalogue.load_standard_set()
     window_std, staff_std = (standards.for_month(kind, month) for kind in (WINDOW, STAFF))
     evidence = {e.code: e.name for e in catalogue.load_evidence()}
     rows = []
     priced_cache: dict[tuple[str, str, int], tuple] = {}
-    for (id_, day, wcode, wname, pid, pname, kind, ccode, vname, count, ecode, ref, note, voided, reason) in (
-        repository.incident_list(first, last, include_voided)
-    ):
+    for (id_, day, wcode, wname, pid, pname, kind, ccode, vname, count, ecode, ref, note, voided, reason) in tuples:
         key = (ccode, vname, count)
         found = priced_cache.get(key)
         if found is None:  # a busy month repeats the same few clauses thousands of times
@@ -203,6 +211,7 @@ __all__ = [
     "OTHER_EVIDENCE",
     "add_incident",
     "identical_count",
+    "incident_row",
     "month_incidents",
     "preview",
     "update_incident",

@@ -377,7 +377,9 @@ def void_incident(incident_id: int, reason: str) -> None:
     Incident.update(voided=True, void_reason=reason, updated_at=now()).where(Incident.id == incident_id).execute()
 
 
-def incident_list(first: date, last: date, include_voided: bool = True) -> list[tuple]:
+def incident_list(
+    first: date | None = None, last: date | None = None, include_voided: bool = True, ids: list[int] | None = None
+) -> list[tuple]:
     """Rows for the incident tables, oldest first, as tuples:
     (id, date, window code, window name, person id, person name, standard kind, clause,
     variant, count, evidence code, reference, note, voided, void reason)."""
@@ -404,9 +406,14 @@ def incident_list(first: date, last: date, include_voided: bool = True) -> list[
         .join(Person, JOIN.LEFT_OUTER)
         .switch(Incident)
         .join(EvidenceType)
-        .where((Incident.date >= first) & (Incident.date <= last))
         .order_by(Incident.date, Incident.id)
     )
+    if first is not None:
+        query = query.where(Incident.date >= first)
+    if last is not None:
+        query = query.where(Incident.date <= last)
+    if ids is not None:
+        query = query.where(Incident.id.in_(ids))
     if not include_voided:
         query = query.where(Incident.voided == False)  # noqa: E712 (peewee expression)
     return [(row[0], _day(row[1]), *row[2:13], bool(row[13]), row[14]) for row in database.execute(query)]
