@@ -22,6 +22,9 @@ RowRole = Qt.UserRole + 1
 _VOIDED = QBrush(QColor("#999999"))
 _NUMERIC = (6, 9, 10, 11)  # right-aligned, sorted as numbers
 _RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
+# Roles as plain ints: data() runs for every painted cell and role, and comparing with
+# the enum members costs more than the lookup itself.
+_DISPLAY, _FOREGROUND, _ALIGNMENT, _ROW = int(Qt.DisplayRole), int(Qt.ForegroundRole), int(Qt.TextAlignmentRole), int(RowRole)
 _points_text: dict = {}  # a month has a handful of distinct point values
 
 
@@ -109,14 +112,17 @@ class IncidentTableModel(HeaderedTableModel):
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():
             return None
-        row = index.row()
-        if role == Qt.DisplayRole:
-            return self.row_cells(row)[index.column()]
-        if role == RowRole:
+        return self.cell(index.row(), index.column(), int(role))
+
+    def cell(self, row: int, column: int, role: int):
+        """data() by row, column and role, without a QModelIndex (the filter calls it)."""
+        if role == _DISPLAY:
+            return self.row_cells(row)[column]
+        if role == _ROW:
             return self._rows[row]
-        if role == Qt.ForegroundRole and self._rows[row].voided:
-            return _VOIDED
-        if role == Qt.TextAlignmentRole and index.column() in _NUMERIC:
+        if role == _FOREGROUND:
+            return _VOIDED if self._rows[row].voided else None
+        if role == _ALIGNMENT and column in _NUMERIC:
             return _RIGHT
         return None
 
@@ -267,9 +273,10 @@ class IncidentFilter(QAbstractProxyModel):
         return self.index(self._where[source_index.row()], source_index.column())
 
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._rows):
+        row = index.row()
+        if not index.isValid() or row >= len(self._rows):
             return None
-        return self.sourceModel().data(self.sourceModel().index(self._rows[index.row()], index.column()), role)
+        return self.sourceModel().cell(self._rows[row], index.column(), int(role))
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802 (Qt's name)
         if orientation == Qt.Horizontal:

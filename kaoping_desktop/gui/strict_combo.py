@@ -81,6 +81,13 @@ class StrictCombo(QObject):
         self.scope = scope  # what the list holds, told when the text names nothing in it
         self.empty_data = empty_data
         self._last_problem: str | None = None
+        # (row, code, shown text, name) of every selectable item, normalised: resolving the
+        # typed text runs on every keystroke and save, so the items are read once per change.
+        self._entries: list[tuple[int, str, str, str]] | None = None
+        combo.model().rowsInserted.connect(self._items_changed)
+        combo.model().rowsRemoved.connect(self._items_changed)
+        combo.model().modelReset.connect(self._items_changed)
+        combo.model().dataChanged.connect(self._items_changed)
         combo.setEditable(True)
         combo.setInsertPolicy(QComboBox.NoInsert)
         combo.lineEdit().setPlaceholderText(f"输入{noun}编号或名称")
@@ -190,13 +197,7 @@ class StrictCombo(QObject):
                 return Resolution("ok", index, 1) if index >= 0 else Resolution("empty")
             return Resolution("empty")
         exact, named, partial = [], [], []
-        for row in range(self.combo.count()):
-            if not self._selectable(row):
-                continue
-            data = self.combo.itemData(row)
-            shown = _norm(self.combo.itemText(row))
-            name = _norm(self.combo.itemData(row, NameRole) or "")
-            code = _norm(data) if isinstance(data, str) else ""
+        for row, code, shown, name in self._items():
             if needle in (code, shown):
                 exact.append(row)
             elif name and needle == name:
@@ -209,6 +210,24 @@ class StrictCombo(QObject):
             if level:
                 return Resolution("ambiguous", -1, len(level))
         return Resolution("none")
+
+    def _items_changed(self, *_args) -> None:
+        self._entries = None
+
+    def _items(self) -> list[tuple[int, str, str, str]]:
+        if self._entries is None:
+            combo = self.combo
+            self._entries = [
+                (
+                    row,
+                    _norm(data) if isinstance(data := combo.itemData(row), str) else "",
+                    _norm(combo.itemText(row)),
+                    _norm(combo.itemData(row, NameRole) or ""),
+                )
+                for row in range(combo.count())
+                if self._selectable(row)
+            ]
+        return self._entries
 
     def _none_index(self) -> int:
         return next((r for r in range(self.combo.count()) if self.combo.itemData(r) is None and self._selectable(r)), -1)

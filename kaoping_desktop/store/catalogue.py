@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 
+from peewee import fn
+
 from ..domain import standards as dom
 from ..domain.standards import STANDARD_KINDS
 from ..paths import resources_dir
@@ -95,7 +97,30 @@ def load_evidence() -> list[dom.EvidenceType]:
     return [dom.EvidenceType(e.code, e.name) for e in EvidenceType.select().order_by(EvidenceType.code)]
 
 
+_standard_cache: tuple[tuple, dom.StandardSet] | None = None
+
+
 def load_standard_set() -> dom.StandardSet:
+    """Every version of both standards, as domain objects.
+
+    Versions are never changed once written (an edit is a new version), so the set
+    is kept until the file or its versions change: the entry form and scoring ask
+    for it on every save and every keystroke's preview.
+    """
+    global _standard_cache
+    key = (
+        database.database,
+        *database.execute(StandardVersion.select(fn.COUNT(StandardVersion.id), fn.MAX(StandardVersion.id))).fetchone(),
+        *database.execute(ClauseEvidence.select(fn.COUNT(ClauseEvidence.id), fn.MAX(ClauseEvidence.id))).fetchone(),
+    )
+    if _standard_cache is not None and _standard_cache[0] == key:
+        return _standard_cache[1]
+    standards = _load_standard_set()
+    _standard_cache = (key, standards)
+    return standards
+
+
+def _load_standard_set() -> dom.StandardSet:
     """Every version of both standards, as domain objects, in four queries."""
     versions = list(StandardVersion.select(StandardVersion, Standard).join(Standard))
     categories: dict[int, list] = {}

@@ -320,9 +320,9 @@ def consequence_hits(month: str, clause_codes: set[str]) -> list[tuple[str, date
 
 def insert_incidents(incidents: list[dom_inc.Incident], standard_kinds: dict[str, str]) -> list[int]:
     """Insert new incidents (call inside a transaction); returns their ids in order."""
-    windows = {w.code: w.id for w in ServiceWindow.select(ServiceWindow.id, ServiceWindow.code)}
-    people = {p.staff_no: p.id for p in Person.select(Person.id, Person.staff_no)}
-    evidence = {e.code: e.id for e in EvidenceType.select()}
+    windows = dict(database.execute(ServiceWindow.select(ServiceWindow.code, ServiceWindow.id)))
+    people = dict(database.execute(Person.select(Person.staff_no, Person.id)))
+    evidence = dict(database.execute(EvidenceType.select(EvidenceType.code, EvidenceType.id)))
     for month in sorted({inc.month for inc in incidents}):
         ensure_month_open(month)
     ids: list[int] = []
