@@ -381,14 +381,16 @@ def gui_child(db: Path, repeat: int, out: Path) -> int:
     watchdog.start()
 
     def wait_until(cond, timeout: float = 120.0) -> bool:
-        """Run the event loop until cond() holds (checked every ms), like qtbot.waitUntil but idle between checks."""
+        """Run the event loop until cond() holds (checked every 5 ms), like qtbot.waitUntil but idle between
+        checks. Checking every ms made the checks themselves (Python, holding the GIL) slow the worker threads
+        they wait for."""
         if cond():
             return True
         loop = QEventLoop()
         deadline = time.perf_counter() + timeout
         poll = QTimer()
         poll.setTimerType(Qt.PreciseTimer)
-        poll.setInterval(1)
+        poll.setInterval(5)
         poll.timeout.connect(lambda: (cond() or time.perf_counter() > deadline) and loop.quit())
         poll.start()
         loop.exec()

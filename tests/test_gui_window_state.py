@@ -403,3 +403,29 @@ def test_a_backup_ticks_the_guide(db, qtbot, tmp_path):
     assert main.backup_to_folder(usb) is not None
     main.last_message.accept()
     assert main.guide_panel.status()["backup"]
+
+
+def test_an_unexpected_error_is_logged_and_explained_in_chinese(qtbot, tmp_path, monkeypatch):
+    import sys
+
+    from kaoping_desktop.gui.app import install_error_handler
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    log_file = tmp_path / "kaoping-desktop.log"
+    install_error_handler(log_file)
+    shown = []
+
+    def read(box):
+        shown.append((box.windowTitle(), box.text()))
+        box.accept()
+
+    errors = when_dialog_opens(read)
+    try:
+        raise RuntimeError("磁盘已满")
+    except RuntimeError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    check(errors)
+    (title, text), = shown
+    assert title == "程序错误" and "磁盘已满" in text and str(log_file) in text
+    logged = log_file.read_text(encoding="utf-8")
+    assert "RuntimeError: 磁盘已满" in logged and "Traceback" in logged

@@ -13,6 +13,7 @@ the window remembers its geometry, tab, splitters, column widths and month
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Callable
 
@@ -235,6 +236,9 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         self._build_current()
         self._check_guide()
+        # What start-up built lives as long as the window: keep the collector from walking
+        # it again and again (its full passes were the GUI thread's longest pauses).
+        gc.freeze()
 
     def _build_current(self, *_args) -> None:
         if not self._swapping:
