@@ -90,3 +90,23 @@ def test_shorten():
     assert shorten("短文本") == "短文本"
     long = "未事前向县政务服务中心报备同意，擅自撤出或调换窗口工作人员"
     assert len(shorten(long)) == 20 and shorten(long).endswith("…")
+
+
+def test_verification_payload_is_the_canonical_json_of_results_and_incidents():
+    """Written piece by piece (not to hold the GIL), the hashed bytes stay exactly one json.dumps
+    of {"results", "incidents"} with sorted keys: codes on sheets printed before still verify."""
+    import hashlib
+    import json
+
+    from kaoping_desktop.domain.results_io import to_snapshot
+    from kaoping_desktop.reports.verification import canonical_payload, verification_code
+
+    r = month("2026-10", [window("W01", "92.15"), window("W02", "88", rank=2, dq=True)])
+    inc = [Incident(date(2026, 10, 8), "W01", "2.2", 1, "E03"), Incident(date(2026, 10, 9), "W02", "P1.1", 2, "E26", person_id="1001")]
+    identities = sorted([v.isoformat() if hasattr(v, "isoformat") else v for v in i.identity()] for i in inc)
+    whole = json.dumps(
+        {"results": to_snapshot(r), "incidents": identities}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    ).encode("utf-8")
+    assert canonical_payload(r, inc) == whole
+    digest = hashlib.sha256(whole).hexdigest().upper()[:10]
+    assert verification_code(r, inc) == f"{digest[:4]}-{digest[4:8]}-{digest[8:]}"

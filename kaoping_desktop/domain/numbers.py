@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from fractions import Fraction
 
 CENT = Decimal("0.01")
 
 
+@lru_cache(maxsize=8192)  # a month's tables repeat a few hundred distinct values thousands of times
 def round_half_up(value: Fraction, places: int = 2) -> Decimal:
     """Round an exact value half away from zero (scores are never negative, so half up)."""
     scale = 10**places

@@ -47,6 +47,14 @@ def results_json(result: MonthResult) -> dict:
     }
 
 
+def _other_consequences(w: WindowResult) -> dict:
+    """Consequences beyond 取消评优 (which "disqualified" already carries). Left out when there
+    are none, so a snapshot, and the verification code hashed over it, reads exactly as
+    before the consequence registry existed."""
+    others = sorted(w.consequences - {DISQUALIFY_YEAR})
+    return {"consequences": others} if others else {}
+
+
 def to_snapshot(result: MonthResult) -> dict:
     """Lossless form stored when a month is closed (Fractions as text)."""
     return {
@@ -68,7 +76,7 @@ def to_snapshot(result: MonthResult) -> dict:
                 "red_flag": w.red_flag,
                 "chief_ids": list(w.chief_ids),
                 "staff_ids": list(w.staff_ids),
-                "consequences": sorted(w.consequences),
+                **_other_consequences(w),
             }
             for w in result.windows
         ],
@@ -104,8 +112,7 @@ def from_snapshot(data: dict, closed: bool = True) -> MonthResult:
             red_flag=bool(w.get("red_flag", False)),
             chief_ids=tuple(w.get("chief_ids", ())),
             staff_ids=tuple(w.get("staff_ids", ())),
-            # Snapshots older than the consequence registry knew only 取消评优.
-            consequences=frozenset(w.get("consequences", [DISQUALIFY_YEAR] if w["disqualified"] else [])),
+            consequences=frozenset(w.get("consequences", ())) | ({DISQUALIFY_YEAR} if w["disqualified"] else set()),
         )
         for w in data["windows"]
     )

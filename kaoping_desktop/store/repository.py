@@ -237,10 +237,9 @@ def load_incidents(first: date | None = None, last: date | None = None, include_
         query = query.where(Incident.date <= last)
     if not include_voided:
         query = query.where(Incident.voided == False)  # noqa: E712 (peewee expression)
-    to_date = date.fromisoformat
     return [
         dom_inc.Incident(
-            date=to_date(day) if isinstance(day, str) else day,
+            date=_day(day),
             window_code=window,
             clause_code=clause,
             count=count,
@@ -252,9 +251,9 @@ def load_incidents(first: date | None = None, last: date | None = None, include_
             voided=bool(voided),
             id=id_,
         )
-        for id_, day, window, clause, count, evidence, variant, person, reference, note, voided in query.order_by(
-            Incident.date, Incident.id
-        ).tuples()
+        for id_, day, window, clause, count, evidence, variant, person, reference, note, voided in database.execute(
+            query.order_by(Incident.date, Incident.id)
+        )
     ]
 
 
