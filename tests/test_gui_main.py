@@ -90,13 +90,17 @@ def test_saving_settings_retitles_the_window(window, qtbot):
     assert window.windowTitle() == "平安县政务服务中心窗口月度考评系统"
 
 
-def test_one_change_signal_reaches_each_tab_when_it_is_shown(window, qtbot, tmp_path):
+def test_one_change_signal_reaches_each_tab_when_it_is_shown(window, qtbot, tmp_path, monkeypatch):
+    from kaoping_desktop.services import catalogue as rules
+
     results = window.results_tab
     window.tabs.setCurrentWidget(results)
     qtbot.waitUntil(lambda: results.is_current(PARTS) and not results.loader.busy())
     assert results.ranking.rowCount() == 0
     window.tabs.setCurrentWidget(window.standards_tab)
-    standards_before = window.standards_tab.standards
+    reads = []
+    real_read = rules.standard_set
+    monkeypatch.setattr(rules, "standard_set", lambda: reads.append(1) or real_read())
     window.tabs.setCurrentWidget(window.roster_tab)
     seen = []
     window.data_changed.connect(lambda kinds: seen.append(set(kinds)))
@@ -108,10 +112,10 @@ def test_one_change_signal_reaches_each_tab_when_it_is_shown(window, qtbot, tmp_
     # The visible roster tab reloaded; the hidden tabs did nothing yet.
     assert cells(window.roster_tab.peopleView, 0) == ["1001", "1002", "1003"]
     assert not results.is_current() and not results.loader.busy()
-    assert window.standards_tab.standards is standards_before
+    assert reads == []
     # Shown, each reloads what changed.
     window.tabs.setCurrentWidget(window.standards_tab)
-    assert window.standards_tab.standards is not standards_before
+    assert reads == [1]
     window.tabs.setCurrentWidget(results)
     qtbot.waitUntil(lambda: results.is_current(), timeout=20000)
     assert [results.ranking.object_at(r).code for r in range(results.ranking.rowCount())] == ["W01"]
