@@ -58,7 +58,7 @@ import tempfile
 import time
 import traceback
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

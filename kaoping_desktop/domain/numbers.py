@@ -52,5 +52,13 @@ def to_text(value: Fraction) -> str:
     return f"{value.numerator}/{value.denominator}"
 
 
+@lru_cache(maxsize=8192)  # a closed month's snapshot repeats the same few hundred values
 def from_text(text: str) -> Fraction:
+    """Inverse of to_text ("19/3", "92.15", "100"); parsed by hand, Fraction(str) is slow."""
+    if "/" in text:
+        numerator, denominator = text.split("/")
+        return Fraction(int(numerator), int(denominator))
+    if "." in text and "e" not in text.lower():
+        whole, decimals = text.split(".")
+        return Fraction(int(whole + decimals), 10 ** len(decimals))
     return Fraction(text)

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Iterable, Mapping
 
 from ..domain.calendar import month_bounds
-from ..domain.incident_rows import CLAUSE_TEXT_CHARS, IncidentRow, shorten
+from ..domain.incident_rows import IncidentRow, shorten
 from ..domain.incident_rows import incident_rows as priced_rows
 from ..domain.incidents import Incident
 from ..domain.roster import CHIEF, Person

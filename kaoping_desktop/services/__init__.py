@@ -12,7 +12,15 @@ from ..store import catalogue as store_catalogue
 from ..store import repository
 from ..store.database import open_database
 from .errors import ClosingRefused, InputError, MonthClosedError
-from .months import close_month, compute_month, month_results, month_status, reopen_month, year_results
+from .months import (
+    close_month,
+    compute_month,
+    month_results,
+    month_status,
+    month_verification_code,
+    reopen_month,
+    year_results,
+)
 from . import catalogue  # the rule-editing service, always under this name
 
 # Imports and exports pull in openpyxl and reportlab (most of a command's start-up):
@@ -26,7 +34,6 @@ _LAZY = {
     "ExportCancelled": "exports",
     "export_month": "exports",
     "export_year": "exports",
-    "month_verification_code": "exports",
 }
 
 

@@ -24,7 +24,7 @@ from ..reports import pdf, xlsx
 from ..reports.data import MonthReport, YearReport, build_month_report, build_year_report
 from ..reports.verification import verification_code
 from .errors import InputError
-from .months import month_results
+from .months import month_results, month_verification_code
 from ..store import catalogue, repository
 
 Progress = Callable[[int, int], None]
@@ -72,12 +72,6 @@ def month_report(month: str, generated_at: datetime | None = None) -> MonthRepor
         titles,
         generated_at,
     )
-
-
-def month_verification_code(month: str, result=None) -> str:
-    """The code printed on the month's sheets (for the results tab, which passes its result)."""
-    month = parse_month(month)
-    return verification_code(result or month_results(month), month_incidents(month))
 
 
 def year_months(year: int) -> list[str]:

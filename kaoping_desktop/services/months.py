@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..domain.calendar import parse_month
+from ..domain.calendar import month_bounds, parse_month
 from ..domain.results_io import from_snapshot, to_snapshot
 from ..domain.consequences import consequence_clauses, window_consequences
 from ..domain.annual import YearResult, score_year
@@ -51,6 +51,16 @@ def month_results(month: str) -> MonthResult:
     if row is not None and row.closed and row.results_json:
         return from_snapshot(json.loads(row.results_json), closed=True)
     return compute_month(month)
+
+
+def month_verification_code(month: str, result: MonthResult | None = None) -> str:
+    """The code printed on the month's sheets (the results tab passes the result it has).
+    Here, not in exports, so the window gets it without loading reportlab and openpyxl."""
+    from ..reports.verification import verification_code
+
+    month = parse_month(month)
+    first, last = month_bounds(month)
+    return verification_code(result or month_results(month), repository.load_incidents(first, last, include_voided=False))
 
 
 def year_results(year: int | str) -> YearResult:
