@@ -192,15 +192,23 @@ def main() -> int:
         window.resize(1280, 800)
         window.show()
         set_window_month(window, MONTH)
-        window.roster_tab.select_person("1001")
-        window.standards_tab.select_clause("4.4")
+        settle(app)
+        if window.guideDock is not None:
+            window.hide_guide()  # the tabs at full width; the guide has its own picture
         window.dbLabel.setText("数据库：demo.db（演示数据）")  # not the temporary folder's path
         for index in range(window.tabs.count()):
             window.tabs.setCurrentIndex(index)
             settle(app)
-            if window.tabs.currentWidget() is window.results_tab:
-                window.results_tab.rankingTable.selectRow(0)
+            tab = window.tabs.currentWidget()
+            if tab is window.results_tab:
+                tab.wait_until_current()
+                tab.rankingTable.selectRow(0)
                 settle(app)
+            elif tab is window.roster_tab:
+                tab.select_person("1001")
+            elif tab is window.standards_tab:
+                tab.select_clause("4.4")
+            settle(app)
             name = TABS.get(window.tabs.tabText(index))
             if name is None:
                 continue
