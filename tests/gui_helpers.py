@@ -6,6 +6,8 @@ import time
 from typing import Callable
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog
 
 
@@ -57,3 +59,14 @@ def cancel_pending() -> None:
     for errors in _pending:
         errors.append(_CANCELLED)
     _pending.clear()
+
+
+def type_text(widget, text: str) -> None:
+    """ASCII key by key; Chinese as an input method commits it (how a Chinese clerk types)."""
+    for ch in text:
+        if ch.isascii():
+            QTest.keyClicks(widget, ch)
+        else:
+            event = QInputMethodEvent("", [])
+            event.setCommitString(ch)
+            QApplication.sendEvent(widget, event)

@@ -6,9 +6,8 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QDialog
 
 from kaoping_desktop import services
 from kaoping_desktop.domain.calendar import month_of
@@ -23,20 +22,9 @@ from kaoping_desktop.services.incidents import IncidentInput, add_incident, upda
 from kaoping_desktop.store import audit_queries
 from kaoping_desktop.store.models import AuditLog
 
-from gui_helpers import check, when_dialog_opens
+from gui_helpers import check, type_text, when_dialog_opens
 
 THIS_MONTH = month_of(date.today())
-
-
-def type_text(widget, text: str) -> None:
-    """ASCII key by key; Chinese as an input method commits it (how a Chinese clerk types)."""
-    for ch in text:
-        if ch.isascii():
-            QTest.keyClicks(widget, ch)
-        else:
-            event = QInputMethodEvent("", [])
-            event.setCommitString(ch)
-            QApplication.sendEvent(widget, event)
 
 
 def arrow_to(combo, text: str) -> None:

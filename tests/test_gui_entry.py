@@ -11,7 +11,6 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -22,6 +21,8 @@ from kaoping_desktop.gui.entry_tab import EntryTab
 from kaoping_desktop.services import incidents as incident_service
 from kaoping_desktop.services import roster as roster_service
 from kaoping_desktop.services import roster_view
+
+from gui_helpers import type_text
 
 MONTH = "2026-10"
 
@@ -63,17 +64,6 @@ def activate(qtbot, entry) -> None:
     if QApplication.activeWindow() is not entry.window():
         entry.window().activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is entry.window(), timeout=2000)
-
-
-def type_text(widget, text: str) -> None:
-    """ASCII key by key; Chinese as an input method commits it (how a Chinese clerk types)."""
-    for ch in text:
-        if ch.isascii():
-            QTest.keyClicks(widget, ch)
-        else:
-            event = QInputMethodEvent("", [])
-            event.setCommitString(ch)
-            QApplication.sendEvent(widget, event)
 
 
 def enter_field(qtbot, entry, widget) -> None:

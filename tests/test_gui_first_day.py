@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox
 
@@ -27,20 +26,9 @@ from kaoping_desktop.services import settings as settings_service
 from kaoping_desktop.services.incidents import IncidentInput, add_incident
 from kaoping_desktop.store.models import AuditLog
 
-from gui_helpers import check, when_dialog_opens
+from gui_helpers import check, type_text, when_dialog_opens
 
 LAST_MONTH = add_months(month_of(date.today()), -1)
-
-
-def type_text(widget, text: str) -> None:
-    """ASCII key by key; Chinese as an input method commits it (how a Chinese clerk types)."""
-    for ch in text:
-        if ch.isascii():
-            QTest.keyClicks(widget, ch)
-        else:
-            event = QInputMethodEvent("", [])
-            event.setCommitString(ch)
-            QApplication.sendEvent(widget, event)
 
 
 def replace_text(widget, text: str) -> None:

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QHeaderVie
 from kaoping_desktop import services
 from kaoping_desktop.domain.roster import BACK_OFFICE, CHIEF, WINDOW_STAFF, Assignment, Person, Window
 from kaoping_desktop.gui.app_state import INCIDENTS, ROSTER, AppState
-from kaoping_desktop.gui.roster_dialogs import DISCARD_TITLE, MoveDialog, PersonDialog, RetireDialog, WindowDialog
+from kaoping_desktop.gui.roster_dialogs import MoveDialog, PersonDialog, RetireDialog, WindowDialog
+from kaoping_desktop.gui.service_dialog import DISCARD_TITLE
 from kaoping_desktop.gui.roster_models import MONTH_COLUMN, PeopleModel
 from kaoping_desktop.gui.roster_tab import SAMPLE_ROWS, RosterTab
 from kaoping_desktop.services import roster as roster_service

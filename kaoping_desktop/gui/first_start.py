@@ -17,12 +17,12 @@ from ..services import audit_log, first_day
 from ..services import settings as settings_service
 from .app_state import SETTINGS, AppState
 from .month_picker import MonthPicker
-from .operator_dialog import SavingDialog
+from .service_dialog import ServiceDialog
 
 FIELD_LABELS = {"center-name": "中心名称", "first-month": "开始考评月份", "operator": "操作员"}
 
 
-class FirstStartDialog(SavingDialog):
+class FirstStartDialog(ServiceDialog):
     ui_file = "first_start_dialog.ui"
 
     def __init__(self, parent: QWidget | None = None, state: AppState | None = None):

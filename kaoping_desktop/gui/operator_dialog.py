@@ -8,52 +8,15 @@ store/repository.actor() writes it into each audit row from then on.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
-from ..services import InputError, MonthClosedError
-from ..services import audit_log
+from ..services import InputError, audit_log
 from ..services import settings as settings_service
 from .app_state import SETTINGS, AppState
-from .uiload import load_into
-
-REFUSALS = (InputError, MonthClosedError)
+from .service_dialog import ServiceDialog
 
 
-class SavingDialog(QDialog):
-    """A .ui dialog whose OK saves through services; a refusal stays in the dialog's errorLabel."""
-
-    ui_file = ""
-
-    def __init__(self, parent: QWidget | None, title: str):
-        super().__init__(parent)
-        load_into(self, self.ui_file)
-        self.layout().setContentsMargins(12, 12, 12, 12)
-        self.setWindowTitle(title)
-        self.buttonBox.accepted.connect(self.accept)
-        self.buttonBox.rejected.connect(self.reject)
-        ok = self.buttonBox.button(QDialogButtonBox.Ok)
-        ok.setText("确定")
-        ok.setDefault(True)
-        self.buttonBox.button(QDialogButtonBox.Cancel).setText("取消")
-        self.errorLabel.hide()
-
-    def save(self) -> None:  # pragma: no cover - each dialog saves its own
-        raise NotImplementedError
-
-    def show_error(self, message: str) -> None:
-        self.errorLabel.setText(message)
-        self.errorLabel.setVisible(bool(message))
-
-    def accept(self) -> None:
-        try:
-            self.save()
-        except REFUSALS as exc:
-            self.show_error(str(exc))
-            return
-        super().accept()
-
-
-class OperatorDialog(SavingDialog):
+class OperatorDialog(ServiceDialog):
     """Pick or type the operator; OK stores it. `chosen` holds the stored name afterwards."""
 
     ui_file = "operator_dialog.ui"
@@ -94,4 +57,4 @@ def ask_operator(parent: QWidget | None = None, state: AppState | None = None) -
         dialog.deleteLater()
 
 
-__all__ = ["OperatorDialog", "SavingDialog", "ask_operator"]
+__all__ = ["OperatorDialog", "ask_operator"]

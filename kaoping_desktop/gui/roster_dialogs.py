@@ -13,17 +13,16 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QDialog, QDialogButtonBox, QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QDateEdit
 
 from ..domain.calendar import month_bounds
 from ..domain.roster import ROLES, WINDOW_STAFF, Assignment, Person, Window
-from ..services import InputError, MonthClosedError
+from ..services import InputError
 from ..services import roster as roster_service
 from ..services import settings as settings_service
 from .roster_models import AssignmentsModel
-from .uiload import load_into
+from .service_dialog import ServiceDialog
 
-REFUSALS = (InputError, MonthClosedError)
 
 
 def to_qdate(day: date) -> QDate:
@@ -37,9 +36,6 @@ def to_date(qdate: QDate) -> date:
 def month_days(month: str | None) -> tuple[date, date]:
     """First and last day of the selected month (the remembered starting month if none given)."""
     return month_bounds(month or settings_service.starting_month())
-
-
-DISCARD_TITLE = "放弃修改？"
 
 
 class OptionalDate:
@@ -59,77 +55,6 @@ class OptionalDate:
         self.edit.setEnabled(day is not None)
         if day is not None:
             self.edit.setDate(to_qdate(day))
-
-
-class ServiceDialog(QDialog):
-    """A dialog whose OK saves through a service; refusals stay in the dialog."""
-
-    ui_file = ""
-    asks_before_discarding = False  # window, person and move dialogs ask; others close at once
-
-    def __init__(self, parent: QWidget | None, title: str):
-        super().__init__(parent)
-        load_into(self, self.ui_file)
-        self.layout().setContentsMargins(12, 12, 12, 12)  # load_into leaves none; a dialog needs some
-        self.setWindowTitle(title)
-        self.buttonBox.accepted.connect(self.accept)
-        self.buttonBox.rejected.connect(self.reject)
-        ok = self.buttonBox.button(QDialogButtonBox.Ok)
-        ok.setText("确定")
-        ok.setDefault(True)
-        self.buttonBox.button(QDialogButtonBox.Cancel).setText("取消")
-        self.errorLabel.hide()
-        self.discard_box: QMessageBox | None = None
-        self._clean = None
-
-    def save(self) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    # -- unsaved edits -----------------------------------------------------------
-
-    def values(self):
-        """What the clerk has typed; compared with the state at opening to find unsaved edits."""
-        return None
-
-    def mark_clean(self) -> None:
-        self._clean = self.values()
-
-    def has_unsaved_changes(self) -> bool:
-        return self.asks_before_discarding and self.values() != self._clean
-
-    def confirm_discard(self) -> bool:
-        """Ask 放弃修改？; True when the clerk chose to discard. The box is kept in `discard_box`."""
-        box = QMessageBox(QMessageBox.Question, DISCARD_TITLE, DISCARD_TITLE, QMessageBox.NoButton, self)
-        box.setInformativeText("刚才填写的内容还没有保存，关闭后将会丢失。")
-        discard = box.addButton("放弃修改(&D)", QMessageBox.DestructiveRole)
-        keep = box.addButton("继续编辑(&K)", QMessageBox.RejectRole)
-        discard.setObjectName("discardButton")
-        keep.setObjectName("keepEditingButton")
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        self.discard_box = box
-        box.exec()
-        return box.clickedButton() is discard
-
-    def reject(self) -> None:
-        # Esc, 取消 and the title bar's close all come here (QDialog.closeEvent calls reject).
-        # A dialog never shown has nothing on screen to lose.
-        if self.isVisible() and self.has_unsaved_changes() and not self.confirm_discard():
-            return
-        super().reject()
-
-    def show_error(self, message: str) -> None:
-        self.errorLabel.setText(message)
-        self.errorLabel.setVisible(bool(message))
-
-    def accept(self) -> None:
-        try:
-            self.save()
-        except REFUSALS as exc:
-            self.show_error(str(exc))
-            return
-        self.show_error("")
-        super().accept()
 
 
 def fill_windows(combo, windows: list[Window], selected: str | None = None) -> None:

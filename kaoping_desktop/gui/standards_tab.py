@@ -22,7 +22,7 @@ from ..services import roster_view
 from ..services import settings as settings_service
 from .app_state import STANDARDS, AppState, LazyRefresh
 from .results_models import WIDTHS_REMEMBERED
-from .roster_dialogs import ServiceDialog
+from .service_dialog import ServiceDialog
 from .standards_models import ClauseFilter, ClauseRole, ClausesModel, VariantsModel
 from .uiload import load_into
 
