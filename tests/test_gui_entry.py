@@ -566,9 +566,12 @@ def test_ten_thousand_rows_reload_in_one_model_reset(tab, qtbot):
     many = [Incident(date(2026, 10, 1 + i % 28), "W01", "3.1", 1, "E07", reference=f"R{i}") for i in range(10_000)]
     repository.insert_incidents(many, {"3.1": "window"})
     resets = []
-    tab.model.modelReset.connect(lambda: resets.append(1))
+    tab.model.modelReset.connect(lambda: resets.append(tab.model.rowCount()))
     tab.state.notify(INCIDENTS)
-    assert resets == [1] and tab.model.rowCount() == 10_000
+    assert tab.table_loading()  # read in a worker: the window keeps painting meanwhile
+    assert tab.wait_for_table()
+    # Emptied while reading (never another month's rows), then filled in one reset.
+    assert resets == [0, 10_000] and tab.model.rowCount() == 10_000
     tab.filterEdit.setText("R9999")
     assert tab.proxy.rowCount() == 1
     assert tab.countInfoLabel.text() == "显示 1 条 / 本月共 10000 条"
@@ -584,6 +587,7 @@ def test_the_incident_list_sorts_by_number_and_keeps_the_selection(tab, qtbot):
         {"3.1": "window"},
     )
     tab.state.notify(INCIDENTS)
+    tab.wait_for_table()
     tab.incidentTable.sortByColumn(6, Qt.AscendingOrder)
     assert [tab.proxy.index(r, 6).data() for r in range(3)] == ["1", "2", "10"]  # numbers, not text
     tab.incidentTable.selectRow(2)

@@ -145,6 +145,8 @@ def test_edit_and_void_change_the_results(window, qtbot, monkeypatch):
 
 def show(main, tab):
     main.tabs.setCurrentWidget(tab)
+    if tab is main.entry_tab:
+        tab.wait_for_table()  # the month's incidents are read in a worker
     return tab
 
 

@@ -23,6 +23,7 @@ from ..services.errors import InputError, MonthClosedError
 from .app_state import INCIDENTS, MONTHS, ROSTER, STANDARDS, AppState, LazyRefresh
 from .incident_models import IncidentFilter, IncidentTableModel, RowRole
 from .strict_combo import Choice, StrictCombo
+from .tasks import BackgroundCall
 from .uiload import load_into
 
 CLOSED_TEXT = "本月已锁定，不能录入或修改。如需修改，请在「月度结果」中点击「重新开放」（须填写理由）。"
@@ -69,6 +70,7 @@ class EntryTab(LazyRefresh, QWidget):
 
         self.editing_id: int | None = None
         self._own_change = False  # set while our own save is announced
+        self._table = BackgroundCall(self, self._table_loaded, self._table_failed)
         self.closed = False
         self.duplicate_prompt: QMessageBox | None = None  # the open 重复 question, for tests
         self._standards = None
@@ -133,11 +135,13 @@ class EntryTab(LazyRefresh, QWidget):
         """Show `month` (the shared month: every tab follows) and load it now."""
         self.state.set_month(month)
         self.flush()
+        self.wait_for_table()
 
     def refresh(self) -> None:
         """Reload everything now (after a change made outside the shared state)."""
         self._pending |= {self.MONTH, ROSTER, STANDARDS, INCIDENTS, MONTHS}
         self.flush()
+        self.wait_for_table()
 
     def refresh_for(self, kinds: frozenset) -> None:
         month_changed = self.MONTH in kinds
@@ -165,7 +169,7 @@ class EntryTab(LazyRefresh, QWidget):
             self.closed = bool(services.month_status(self.month)["closed"])
             self._apply_closed()
         if (INCIDENTS in kinds and not self._own_change) or MONTHS in kinds or month_changed:
-            self.reload_incidents()
+            self._load_table_in_background()
         self._form_changed()
 
     def _apply_month(self) -> None:
@@ -181,9 +185,37 @@ class EntryTab(LazyRefresh, QWidget):
         self.monthInfoLabel.setText(f"录入月份：{month[:4]} 年 {int(month[5:7])} 月（在窗口上方切换月份）")
 
     def reload_incidents(self) -> None:
-        """The month's incidents: one query, one model reset."""
+        """The month's incidents, now: one query, one model reset."""
+        self._table.cancel()
         self.model.set_rows(incident_service.month_incidents(self.month))
         self._update_count_info()
+
+    def _load_table_in_background(self) -> None:
+        """A month of 10,000 incidents takes ~100 ms to read: read it in a worker, so the
+        window keeps painting; the table stays empty meanwhile (never another month's rows)."""
+        month = self.month
+        self.model.set_rows([])
+        self.countInfoLabel.setText("正在读取本月的扣分记录……")
+        self._table.start(lambda: incident_service.month_incidents(month))
+
+    def _table_loaded(self, rows) -> None:
+        self.model.set_rows(rows)
+        self._update_count_info()
+
+    def _table_failed(self, error: BaseException) -> None:
+        self.countInfoLabel.setText(f"读取本月扣分记录失败：{error}")
+
+    def table_loading(self) -> bool:
+        return self._table.busy()
+
+    def wait_for_table(self) -> bool:
+        """Until the month's incidents are in the table (a reader may still be running)."""
+        return self._table.wait()
+
+    def stop_work(self, msecs: int = -1) -> bool:
+        """Before the database is closed or replaced: no reader left running."""
+        self._table.stop(msecs / 1000 if msecs >= 0 else 30.0)
+        return True
 
     def _apply_closed(self) -> None:
         self.closedBanner.setVisible(self.closed)
@@ -484,10 +516,13 @@ class EntryTab(LazyRefresh, QWidget):
 
     def _incidents_changed(self, incident_id: int) -> None:
         """Put the one changed row into the table (no reload of the month, no roster) and tell the window."""
-        row = incident_service.incident_row(incident_id)
-        if row is not None:
-            self.model.put_row(row)
-            self._update_count_info()
+        if self._table.busy():  # the month is still being read: read it again, with this row
+            self._load_table_in_background()
+        else:
+            row = incident_service.incident_row(incident_id)
+            if row is not None:
+                self.model.put_row(row)
+                self._update_count_info()
         self._own_change = True  # our table is current: the signal need not reload it
         try:
             self.state.notify(INCIDENTS)

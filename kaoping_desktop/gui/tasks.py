@@ -3,14 +3,17 @@
 `run_task` blocks the caller in a nested event loop, so code reads top to bottom
 while the window stays responsive and repaints. The worker's exception is raised
 again in the caller. SQLite connections are per thread in peewee; the worker
-closes its own when done.
+closes its own when done. `BackgroundCall` reads data for a table in a worker
+without a dialog (the month's incidents), dropping answers nobody wants any more.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from typing import Callable, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..services.desktop import in_worker_connection
@@ -88,3 +91,76 @@ def run_task(
     if worker.error is not None:
         raise worker.error
     return worker.result
+
+
+class BackgroundCall(QObject):
+    """Runs one reading function at a time in a Python thread (with its own SQLite
+    connection) and hands the answer to `done` on the GUI thread.
+
+    A newer `start` makes an older answer stale: it is dropped, so the table never
+    shows a month the clerk has already left. Answers cross the thread through a
+    queue and a bare signal (no Python object rides in Qt's queued events).
+    """
+
+    _arrived = Signal()
+
+    def __init__(self, parent: QObject, done: Callable[[object], None], failed: Callable[[BaseException], None]):
+        super().__init__(parent)
+        self._done, self._failed = done, failed
+        self._generation = 0
+        self._answers: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self._arrived.connect(self._deliver, Qt.QueuedConnection)
+
+    def start(self, work: Callable[[], object]) -> None:
+        self._generation += 1
+        generation = self._generation
+
+        def run() -> None:
+            try:
+                answer = (generation, in_worker_connection(work), None)
+            except Exception as exc:  # noqa: BLE001 - handed to the GUI thread
+                answer = (generation, None, exc)
+            self._answers.put(answer)
+            self._arrived.emit()
+
+        thread = threading.Thread(target=run, name="kaoping-load", daemon=True)
+        self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+        thread.start()
+
+    def cancel(self) -> None:
+        self._generation += 1
+
+    def busy(self) -> bool:
+        return any(t.is_alive() for t in self._threads) or not self._answers.empty()
+
+    def wait(self, timeout_ms: int = 30000) -> bool:
+        """Until every answer is in and handed over (tests, and a tab that must be current now)."""
+        loop_deadline = QDeadlineTimer(timeout_ms)
+        while self.busy():
+            if loop_deadline.hasExpired():
+                return False
+            for thread in self._threads:
+                thread.join(0.01)
+            self._deliver()
+        return True
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Forget pending answers and let running readers finish (before the file is closed)."""
+        self.cancel()
+        for thread in self._threads:
+            thread.join(timeout_s)
+        self._threads.clear()
+
+    def _deliver(self) -> None:
+        while True:
+            try:
+                generation, answer, error = self._answers.get_nowait()
+            except queue.Empty:
+                return
+            if generation != self._generation:
+                continue  # asked for something else since
+            if error is not None:
+                self._failed(error)
+            else:
+                self._done(answer)
