@@ -434,19 +434,24 @@ def gui_child(db: Path, repeat: int, out: Path) -> int:
     def headers(model) -> list[str]:
         return [str(model.headerData(c, Qt.Horizontal, Qt.DisplayRole) or "") for c in range(model.columnCount())]
 
+    ranking_views: dict = {}  # tab -> (model, code column, total column): found once, the check runs every 5 ms
+
     def shown_total(tab: QWidget, code: str) -> str | None:
         """The 总分 the results tab's ranking table shows for a window (None when not there)."""
-        for view in tab.findChildren(QTableView):
-            m = view.model()
-            if m is None:
-                continue
-            names = headers(m)
-            if "总分" not in names or "窗口编号" not in names:
-                continue
-            ccol, tcol = names.index("窗口编号"), names.index("总分")
-            for r in range(m.rowCount()):
-                if m.data(m.index(r, ccol), Qt.DisplayRole) == code:
-                    return m.data(m.index(r, tcol), Qt.DisplayRole)
+        found = ranking_views.get(id(tab))
+        if found is None:
+            for view in tab.findChildren(QTableView):
+                m = view.model()
+                names = headers(m) if m is not None else []
+                if "总分" in names and "窗口编号" in names:
+                    found = ranking_views[id(tab)] = (m, names.index("窗口编号"), names.index("总分"))
+                    break
+            else:
+                return None
+        m, ccol, tcol = found
+        for r in range(m.rowCount()):
+            if m.data(m.index(r, ccol), Qt.DisplayRole) == code:
+                return m.data(m.index(r, tcol), Qt.DisplayRole)
         return None
 
     def biggest_table_rows(tab: QWidget) -> int:
