@@ -431,21 +431,45 @@ class ResultsTab(LazyRefresh, QWidget):
         """Every window sheet, the summary and the staff sheet (and the workbook) into a folder."""
         from ..services import exports
 
+        folder = self._export_folder(folder)
         if folder is None:
-            folder = QFileDialog.getExistingDirectory(self, "选择导出文件夹")
-            if not folder:
-                return []
-        folder = Path(folder)
+            return []
         month = self.month
         xlsx = None if pdf_only else folder / f"{month}_月度考评.xlsx"
+        return self._export(
+            "导出",
+            f"正在导出 {month} 的评分表……",
+            folder,
+            lambda progress, cancelled: exports.export_month(month, folder, xlsx, progress, cancelled),
+        )
+
+    def export_year(self, folder: str | Path | None = None) -> list[Path]:
+        from ..services import exports
+
+        folder = self._export_folder(folder)
+        if folder is None:
+            return []
+        year = int(self.month[:4])
+        return self._export(
+            "年度汇总",
+            f"正在导出 {year} 年度汇总……",
+            folder,
+            lambda progress, cancelled: exports.export_year(
+                year, folder / f"{year}_年度汇总.pdf", folder / f"{year}_年度汇总.xlsx", progress, cancelled
+            ),
+        )
+
+    def _export_folder(self, folder: str | Path | None) -> Path | None:
+        if folder is None:
+            folder = QFileDialog.getExistingDirectory(self, "选择导出文件夹")
+        return Path(folder) if folder else None
+
+    def _export(self, title: str, label: str, folder: Path, work) -> list[Path]:
+        """Run an export off the GUI thread (cancellable); every refusal is said in the tab or a box."""
+        from ..services import exports
+
         try:
-            paths = run_task(
-                self,
-                "导出",
-                f"正在导出 {month} 的评分表……",
-                lambda progress, cancelled: exports.export_month(month, folder, xlsx, progress, cancelled),
-                cancellable=True,
-            )
+            paths = run_task(self, title, label, work, cancellable=True)
         except exports.ExportCancelled as exc:
             self.warningLabel.setText(str(exc))
             return []
@@ -453,34 +477,7 @@ class ResultsTab(LazyRefresh, QWidget):
             QMessageBox.warning(self, "导出失败", f"无法写入 {folder}：{exc}")
             return []
         except InputError as exc:
-            QMessageBox.warning(self, "导出", str(exc))
-            return []
-        self.warningLabel.setText(f"已导出 {len(paths)} 个文件到 {folder}")
-        return paths
-
-    def export_year(self, folder: str | Path | None = None) -> list[Path]:
-        from ..services import exports
-
-        if folder is None:
-            folder = QFileDialog.getExistingDirectory(self, "选择导出文件夹")
-            if not folder:
-                return []
-        year = int(self.month[:4])
-        folder = Path(folder)
-        try:
-            paths = run_task(
-                self,
-                "年度汇总",
-                f"正在导出 {year} 年度汇总……",
-                lambda progress, cancelled: exports.export_year(
-                    year, folder / f"{year}_年度汇总.pdf", folder / f"{year}_年度汇总.xlsx", progress, cancelled
-                ),
-            )
-        except OSError as exc:
-            QMessageBox.warning(self, "导出失败", f"无法写入 {folder}：{exc}")
-            return []
-        except InputError as exc:
-            QMessageBox.warning(self, "年度汇总", str(exc))
+            QMessageBox.warning(self, title, str(exc))
             return []
         self.warningLabel.setText(f"已导出 {len(paths)} 个文件到 {folder}")
         return paths

@@ -169,23 +169,24 @@ def _time(at) -> str:
     return str(at or "")
 
 
+_TARGETS = {
+    "incident": "扣分记录 #{}",
+    "month": "月份 {}",
+    "window": "窗口 {}",
+    "person": "人员 {}",
+    "file": "文件 {}",
+}
+
+
 def target_label(entity: str, entity_id: str) -> str:
-    if entity == "incident":
-        return f"扣分记录 #{entity_id}"
-    if entity == "month":
-        return f"月份 {entity_id}"
     if entity == "setting":
         return f"设置 {SETTING_LABELS.get(entity_id, entity_id)}"
-    if entity == "window":
-        return f"窗口 {entity_id}"
-    if entity == "person":
-        return f"人员 {entity_id}"
-    if entity == "file":
-        return f"文件 {entity_id}"
     if entity == "standard":
         return f"{STANDARD_LABELS.get(entity_id, entity_id)}评分标准"
     if entity == "database":
         return "数据库"
+    if entity in _TARGETS:
+        return _TARGETS[entity].format(entity_id)
     return f"{entity} {entity_id}".strip()
 
 
