@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from .store.database import DatabaseError, check_file
+from .store.database import DatabaseError, check_file, read_only_uri
 
 BACKUP_PREFIX = "kaoping-backup-"
 
@@ -27,7 +27,7 @@ def _timestamp() -> str:
 def backup_file(source: Path, dest_dir: Path, progress: Callable[[int, int], None] | None = None) -> Path:
     """Write a checked copy of the database at `source` into `dest_dir`."""
     source, dest_dir = Path(source), Path(dest_dir)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(read_only_uri(source), uri=True)
     try:
         return _backup_connection(src, dest_dir, progress)
     finally:

@@ -101,12 +101,14 @@ def install_error_handler(log_file: Path) -> None:
     """Unexpected errors: the details into a log file beside the database, a Chinese message
     on screen, never a bare traceback in a console the clerk does not see."""
     import logging
+    from logging.handlers import RotatingFileHandler
 
     log = logging.getLogger("kaoping")
     log.setLevel(logging.INFO)
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(log_file, encoding="utf-8", delay=True)
+        # Ten years on one PC: the log rolls over at 1 MB and keeps three old files.
+        handler = RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8", delay=True)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
     except OSError:

@@ -42,6 +42,28 @@ def latest_version() -> int:
     return len(migrations())
 
 
+def read_only_uri(path: Path) -> str:
+    """A read-only SQLite URI for any path: `#`, `?`, `%`, spaces and Chinese are escaped
+    (a hand-built "file:…" cut at `#` and silently opened a different, new file)."""
+    return Path(path).resolve().as_uri() + "?mode=ro"
+
+
+def recover_after_crash(path: Path) -> None:
+    """Roll back what a killed process left half-written (a hot journal) before the file is
+    checked: only a read-write connection can do that, a read-only check would just fail."""
+    journal = path.with_name(path.name + "-journal")
+    if not journal.exists() or not journal.stat().st_size:
+        return
+    try:
+        conn = sqlite3.connect(path, timeout=5)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()  # the first read plays the journal back
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"无法打开数据库文件 {path}：上次异常退出留下的日志无法恢复（{exc}）") from exc
+
+
 def _has_tables(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0] > 0
 
@@ -65,7 +87,7 @@ def check_file(path: Path, daily: bool = False) -> tuple[int, int]:
     Backups and restores always check.
     """
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -87,7 +109,11 @@ def check_file(path: Path, daily: bool = False) -> tuple[int, int]:
 
 def migrate(path: Path) -> int:
     """Bring the file up to the latest schema version; returns the version it had."""
-    _, version = check_file(path, daily=True) if path.exists() and path.stat().st_size else (0, 0)
+    if path.exists() and path.stat().st_size:
+        recover_after_crash(path)
+        _, version = check_file(path, daily=True)
+    else:
+        version = 0
     pending = [(n, p) for n, p in migrations() if n > version]
     if not pending:
         return version

@@ -60,7 +60,9 @@ def transaction(month: str | Callable[[], str] = ""):
     SQLite is turned into MonthClosedError (`month`: the month the write is about, or a
     function that tells it when the trigger fires)."""
     try:
-        with database.atomic():
+        # IMMEDIATE: take the write lock at the start, so a second program waits its turn
+        # (busy_timeout) instead of failing at once with "database is locked" mid-way.
+        with database.atomic("IMMEDIATE"):
             yield
     except IntegrityError as exc:
         if _CLOSED_TRIGGER in str(exc):

@@ -1,0 +1,95 @@
+"""Custody of the database file: a killed writer, folders with awkward names, two writers."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from kaoping_desktop import backup, services
+from kaoping_desktop.store import repository
+from kaoping_desktop.store.database import close_database
+
+pytestmark = pytest.mark.slow
+
+KILLED_WRITER = textwrap.dedent(
+    """
+    import os, sqlite3, sys
+    conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+    conn.execute("PRAGMA cache_size = 1")  # spill to the file: the journal becomes hot
+    conn.execute("BEGIN IMMEDIATE")
+    for n in range(3000):
+        conn.execute("INSERT INTO setting (key, value) VALUES (?, ?)", (f"junk-{n}", "x" * 200))
+    conn.execute("UPDATE setting SET value = ? WHERE key = 'center_name'", ('"改了一半"',))
+    os.kill(os.getpid(), 9)
+    """
+)
+
+
+def test_a_writer_killed_mid_transaction_leaves_a_file_that_opens_as_it_was(tmp_path):
+    path = tmp_path / "k.db"
+    services.open_app_database(path)
+    repository.set_setting("center_name", "平安县政务服务中心")
+    close_database()
+    done = subprocess.run([sys.executable, "-c", KILLED_WRITER, str(path)], timeout=60)
+    assert done.returncode == -9
+    journal = tmp_path / "k.db-journal"
+    assert journal.exists() and journal.stat().st_size > 0  # hot: the "before" pages are in it
+    services.open_app_database(path)  # rolls the journal back, then checks
+    try:
+        assert repository.get_setting("center_name") == "平安县政务服务中心"
+        assert repository.get_setting("junk-1") is None
+    finally:
+        close_database()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+
+
+@pytest.mark.parametrize("folder", ["U盘 #1", "备份 100%", "a?b"])
+def test_backup_and_restore_through_folders_with_awkward_names(tmp_path, folder):
+    if os.name == "nt" and "?" in folder:
+        pytest.skip("not a valid Windows folder name")
+    path = tmp_path / folder / "k.db"
+    services.open_app_database(path)
+    repository.set_setting("center_name", "平安县政务服务中心")
+    dest = tmp_path / folder / "备份"
+    dest.mkdir()
+    written = backup.backup_file(path, dest)
+    close_database()
+    assert written.parent == dest and written.exists()
+    assert not any(p.suffix == ".db" and p != written for p in dest.iterdir())  # nothing opened by mistake
+    repository_path = tmp_path / "other" / "k.db"
+    backup.restore(written, repository_path)
+    services.open_app_database(repository_path)
+    try:
+        assert repository.get_setting("center_name") == "平安县政务服务中心"
+    finally:
+        close_database()
+
+
+def test_two_imports_at_once_both_go_in(tmp_path):
+    from workbooks import WORKED_LEDGER, WORKED_ROSTER_PEOPLE, WORKED_ROSTER_WINDOWS, write_ledger, write_roster
+
+    db = tmp_path / "k.db"
+    services.open_app_database(db)
+    services.import_roster(write_roster(tmp_path / "r.xlsx", WORKED_ROSTER_WINDOWS, WORKED_ROSTER_PEOPLE))
+    close_database()
+    ledgers = []
+    for n in range(2):
+        rows = [[f"2026-10-{d:02d}", "W01", None, "3.1", None, 1, "办件抽查", f"第{n}批-{d}", None] for d in range(1, 29)]
+        ledgers.append(write_ledger(tmp_path / f"l{n}.xlsx", rows * 20))  # 560 rows each
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    command = [sys.executable, "-m", "kaoping_desktop", "--db", str(db), "import-incidents"]
+    running = [subprocess.Popen(command + [str(f)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for f in ledgers]
+    outcomes = [(p.wait(timeout=120), p.stderr.read().decode("utf-8")) for p in running]
+    assert outcomes == [(0, ""), (0, "")]
+    services.open_app_database(db)
+    try:
+        assert len(repository.load_incidents()) == 2 * 560
+    finally:
+        close_database()
