@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from .store.database import DatabaseError, check_file, read_only_uri
+from .store.database import DatabaseError, check_backup, read_only_uri
 
 BACKUP_PREFIX = "kaoping-backup-"
 
@@ -60,7 +60,7 @@ def _backup_connection(src: sqlite3.Connection, dest_dir: Path, progress) -> Pat
     finally:
         dst.close()
     try:
-        check_file(partial)
+        check_backup(partial)  # the whole copy, schema and every page: no backup that only looks valid
         with open(partial, "rb+") as fh:  # flush to the USB stick before we say it is done
             os.fsync(fh.fileno())
     except Exception:
@@ -75,7 +75,7 @@ def restore(backup: Path, target: Path) -> Path | None:
     backup, target = Path(backup), Path(target)
     if not backup.is_file():
         raise FileNotFoundError(f"备份文件不存在：{backup}")
-    check_file(backup)  # refuses files that are not ours, damaged, or from a newer program
+    check_backup(backup)  # refuses empty, foreign, incomplete, damaged files and newer versions
     target.parent.mkdir(parents=True, exist_ok=True)
     kept = None
     if target.exists() and target.stat().st_size:
@@ -85,7 +85,7 @@ def restore(backup: Path, target: Path) -> Path | None:
     os.close(fd)
     try:
         shutil.copyfile(backup, tmp)
-        check_file(Path(tmp))
+        check_backup(Path(tmp))
         os.replace(tmp, target)
     except Exception:
         Path(tmp).unlink(missing_ok=True)

@@ -73,7 +73,7 @@ def test_backup_and_restore_through_folders_with_awkward_names(tmp_path, folder)
 
 
 def test_two_imports_at_once_both_go_in(tmp_path):
-    from workbooks import WORKED_LEDGER, WORKED_ROSTER_PEOPLE, WORKED_ROSTER_WINDOWS, write_ledger, write_roster
+    from workbooks import WORKED_ROSTER_PEOPLE, WORKED_ROSTER_WINDOWS, write_ledger, write_roster
 
     db = tmp_path / "k.db"
     services.open_app_database(db)
@@ -93,3 +93,69 @@ def test_two_imports_at_once_both_go_in(tmp_path):
         assert len(repository.load_incidents()) == 2 * 560
     finally:
         close_database()
+
+
+def _hostile(kind: str, source, target) -> None:
+    if kind == "zero bytes":
+        target.write_bytes(b"")
+    elif kind == "random bytes":
+        target.write_bytes(os.urandom(8192))
+    elif kind == "empty sqlite":
+        sqlite3.connect(target).close()
+        conn = sqlite3.connect(target)
+        conn.execute("PRAGMA user_version = 0")
+        conn.close()
+    elif kind == "foreign sqlite":
+        conn = sqlite3.connect(target)
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+        conn.commit()
+        conn.close()
+    else:
+        target.write_bytes(source.read_bytes())
+        conn = sqlite3.connect(target)
+        if kind == "table dropped":
+            conn.execute("DROP TABLE audit_log")
+        elif kind == "triggers dropped":
+            for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+                conn.execute(f'DROP TRIGGER "{name}"')
+        conn.commit()
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "kind", ["zero bytes", "random bytes", "empty sqlite", "foreign sqlite", "table dropped", "triggers dropped"]
+)
+def test_restore_refuses_what_is_not_a_complete_database_of_ours(tmp_path, kind):
+    from test_cli import cli
+
+    db = tmp_path / "k.db"
+    services.open_app_database(db)
+    repository.set_setting("center_name", "平安县政务服务中心")
+    close_database()
+    before = db.read_bytes()
+    hostile = tmp_path / "hostile.db"
+    _hostile(kind, db, hostile)
+    done = cli("restore", hostile, db=db)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("错误：") and "Traceback" not in done.stderr
+    assert db.read_bytes() == before  # the current database is untouched
+    assert not list(tmp_path.glob("*.restoring")) and not list(tmp_path.glob("*.before-restore-*"))
+
+
+def test_a_good_backup_restores_and_the_old_file_is_kept(tmp_path):
+    from test_cli import cli
+
+    db = tmp_path / "k.db"
+    services.open_app_database(db)
+    repository.set_setting("center_name", "备份时的名称")
+    written = backup.backup_file(db, tmp_path)
+    repository.set_setting("center_name", "备份后的名称")
+    close_database()
+    done = cli("restore", written, db=db)
+    assert done.returncode == 0, done.stderr
+    services.open_app_database(db)
+    try:
+        assert repository.get_setting("center_name") == "备份时的名称"
+    finally:
+        close_database()
+    assert len(list(tmp_path.glob("k.db.before-restore-*"))) == 1

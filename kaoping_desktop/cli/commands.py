@@ -73,7 +73,7 @@ def run(argv: list[str]) -> int:
     from .. import services
     from ..domain.validation import ImportRejected
     from ..paths import default_database_path
-    from ..store.database import DatabaseError
+    from ..store.database import DatabaseError, UnusableFile
 
     db_path = Path(getattr(args, "db", None) or default_database_path())
     try:
@@ -95,6 +95,9 @@ def run(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # output piped into `head` and closed early
         return EXIT_OK
+    except UnusableFile as exc:  # a restore from a file that is not a usable backup: bad input
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except DatabaseError as exc:
         print(f"数据库错误：{exc}", file=sys.stderr)
         return EXIT_FAILURE

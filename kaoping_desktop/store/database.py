@@ -26,6 +26,10 @@ class DatabaseError(Exception):
     """A problem with the database file, with a message for the clerk."""
 
 
+class UnusableFile(DatabaseError):
+    """A file offered as a backup that is not a complete, intact database of ours (bad input)."""
+
+
 def migrations() -> list[tuple[int, Path]]:
     found = []
     for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
@@ -105,6 +109,69 @@ def check_file(path: Path, daily: bool = False) -> tuple[int, int]:
     if version > latest_version():
         raise DatabaseError(f"数据库文件 {path} 由更新版本的程序创建（版本 {version}），请升级程序后再打开")
     return app_id, version
+
+
+def _schema(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    """(type, name, SQL with whitespace folded) of every table, index and trigger."""
+    rows = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND sql IS NOT NULL"
+    )
+    return {(kind, name, " ".join(sql.split())) for kind, name, sql in rows}
+
+
+def expected_schema(version: int) -> set[tuple[str, str, str]]:
+    """What migrations 1..version create, built in memory."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for number, script in migrations():
+            if number <= version:
+                conn.executescript(script.read_text(encoding="utf-8"))
+        return _schema(conn)
+    finally:
+        conn.close()
+
+
+def check_backup(path: Path) -> int:
+    """Refuse anything but a complete, intact database of ours; returns its schema version.
+
+    Empty files, empty or foreign SQLite databases, ours with a table, index or trigger
+    missing or altered (the closed-month locks are triggers), and damaged ones are all
+    refused with the reason in Chinese (UnusableFile).
+    """
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        raise UnusableFile(f"{path.name} 是空文件，不是数据库备份")
+    try:
+        app_id, version = check_file(path)
+    except DatabaseError as exc:
+        raise UnusableFile(str(exc)) from exc
+    if app_id != APPLICATION_ID or version < 1:
+        raise UnusableFile(f"{path.name} 不是本程序的数据库备份（空数据库或其他程序的文件）")
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            found = _schema(conn)
+            integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise UnusableFile(f"{path.name} 无法读取：{exc}") from exc
+    expected = expected_schema(version)
+    if found != expected:
+        missing = sorted(name for kind, name, _sql in expected - found)
+        extra = sorted(name for kind, name, _sql in found - expected)
+        detail = "；".join(
+            part
+            for part in (
+                f"缺少或被改动：{'、'.join(missing)}" if missing else "",
+                f"多出：{'、'.join(extra)}" if extra else "",
+            )
+            if part
+        )
+        raise UnusableFile(f"{path.name} 不是完整的本程序数据库（{detail}），不能用于恢复")
+    if integrity != "ok":
+        raise UnusableFile(f"{path.name} 完整性检查未通过：{integrity}")
+    return version
 
 
 def migrate(path: Path) -> int:
