@@ -602,3 +602,28 @@ def test_the_incident_list_sorts_by_number_and_keeps_the_selection(tab, qtbot):
     assert tab.proxy.rowCount() == 0 and tab.countInfoLabel.text() == "显示 0 条 / 本月共 3 条"
     tab.showVoidedCheck.setChecked(True)
     assert tab.proxy.index(0, 13).data() == "已作废：录入错误"
+
+
+def test_a_save_that_meets_another_programs_lock_keeps_the_form_and_says_so(tab, qtbot, db):
+    import sqlite3
+
+    from kaoping_desktop.store.models import database
+
+    base_form(qtbot, tab)
+    enter_field(qtbot, tab, tab.referenceEdit)
+    type_text(tab.referenceEdit, "DB-1")
+    other = sqlite3.connect(db, isolation_level=None)  # another copy of the program, mid-write
+    other.execute("BEGIN IMMEDIATE")
+    database.execute_sql("PRAGMA busy_timeout = 200")  # the real wait is 5 s; the test need not sit it out
+    try:
+        press_enter(qtbot, tab)
+        assert "另一个程序" in tab.errorLabel.text() and "没有写入" in tab.errorLabel.text()
+        assert tab.referenceEdit.text() == "DB-1" and tab.windows.value() == "W01"  # nothing typed is lost
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        database.execute_sql("PRAGMA busy_timeout = 5000")
+    assert stored() == []
+    press_enter(qtbot, tab)  # the lock is gone: the same form saves
+    (row,) = stored()
+    assert (row.window_code, row.reference) == ("W01", "DB-1")

@@ -95,6 +95,9 @@ def run(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # output piped into `head` and closed early
         return EXIT_OK
+    except services.DatabaseBusy as exc:  # another program writing: nothing was written, try again
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_FAILURE
     except UnusableFile as exc:  # a restore from a file that is not a usable backup: bad input
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

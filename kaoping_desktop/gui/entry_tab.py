@@ -19,7 +19,7 @@ from ..services import catalogue as rules
 from ..services import incidents as incident_service
 from ..services import roster_view
 from ..services import settings as settings_service
-from ..services.errors import InputError, MonthClosedError
+from ..services.errors import DatabaseBusy, InputError, MonthClosedError
 from .app_state import INCIDENTS, MONTHS, ROSTER, STANDARDS, AppState, LazyRefresh
 from .incident_models import IncidentFilter, IncidentTableModel, RowRole
 from .strict_combo import Choice, StrictCombo
@@ -503,7 +503,7 @@ class EntryTab(LazyRefresh, QWidget):
             else:
                 saved_id = self.editing_id
                 incident_service.update_incident(saved_id, data)
-        except (InputError, MonthClosedError, ValueError) as exc:
+        except (InputError, MonthClosedError, DatabaseBusy, ValueError) as exc:  # the form stays filled
             self.errorLabel.setText(f"未保存：{exc}")
             return False
         self.errorLabel.setText("")
@@ -614,7 +614,7 @@ class EntryTab(LazyRefresh, QWidget):
                 return False
         try:
             incident_service.void_incident(row.id, reason)
-        except (InputError, MonthClosedError) as exc:
+        except (InputError, MonthClosedError, DatabaseBusy) as exc:
             self.errorLabel.setText(f"未作废：{exc}")
             return False
         self.errorLabel.setText("")

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QWidget
 
-from ..services import InputError, MonthClosedError
+from ..services.errors import DatabaseBusy, InputError, MonthClosedError
 from .uiload import load_into
 
-REFUSALS = (InputError, MonthClosedError)
+REFUSALS = (InputError, MonthClosedError, DatabaseBusy)  # shown in the dialog, which stays open
 DISCARD_TITLE = "放弃修改？"
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..store import catalogue as store_catalogue
 from ..store import repository
 from ..store.database import open_database
-from .errors import ClosingRefused, InputError, MonthClosedError
+from .errors import ClosingRefused, DatabaseBusy, InputError, MonthClosedError
 from .months import (
     close_month,
     compute_month,
@@ -68,6 +68,7 @@ __all__ = [
     "export_year",
     "month_verification_code",
     "ClosingRefused",
+    "DatabaseBusy",
     "InputError",
     "MonthClosedError",
     "close_month",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..store.repository import MonthClosedError
+from ..store.repository import DatabaseBusy, MonthClosedError
 
 
 class InputError(ValueError):
@@ -13,4 +13,4 @@ class ClosingRefused(Exception):
     """The month cannot be closed yet (for example a window has no chief)."""
 
 
-__all__ = ["ClosingRefused", "InputError", "MonthClosedError"]
+__all__ = ["ClosingRefused", "DatabaseBusy", "InputError", "MonthClosedError"]

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import getpass
 import json
+import sqlite3
 from contextlib import contextmanager
 from datetime import date
 from typing import Callable
 from fractions import Fraction
 
-from peewee import JOIN, IntegrityError, fn
+from peewee import JOIN, IntegrityError, OperationalError, fn
 
 from ..domain import incidents as dom_inc
 from ..domain import roster as dom
@@ -50,6 +51,22 @@ class MonthClosedError(Exception):
         self.month = month
 
 
+class DatabaseBusy(Exception):
+    """Another program holds the database file's write lock longer than the busy timeout."""
+
+    def __init__(self):
+        super().__init__("数据库正被另一个程序（或另一个窗口）使用，请稍候再试；本次操作没有写入任何数据。")
+
+
+def _is_busy(exc: Exception) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED, by the error code SQLite gives (peewee wraps the original)."""
+    for candidate in (*exc.args, exc.__cause__, exc.__context__):
+        code = getattr(candidate, "sqlite_errorcode", None)
+        if code is not None:
+            return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return False
+
+
 # What the schema's closed-month triggers raise (RAISE(ABORT, 'month_closed')).
 _CLOSED_TRIGGER = "month_closed"
 
@@ -67,6 +84,10 @@ def transaction(month: str | Callable[[], str] = ""):
     except IntegrityError as exc:
         if _CLOSED_TRIGGER in str(exc):
             raise MonthClosedError(month() if callable(month) else month) from exc
+        raise
+    except OperationalError as exc:
+        if _is_busy(exc):
+            raise DatabaseBusy() from exc
         raise
 
 
