@@ -7,6 +7,7 @@ file aside so that a wrong restore can itself be undone.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sqlite3
@@ -39,8 +40,47 @@ def backup_to(db, dest_dir: Path, progress: Callable[[int, int], None] | None = 
     return backup_file(Path(db.database), dest_dir, progress)
 
 
+class BackupFailed(DatabaseError):
+    """The backup could not be written; nothing half-written was left behind."""
+
+
+def _reason(exc: BaseException, dest_dir: Path) -> str:
+    """What went wrong with the destination, in words the clerk can act on."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    code = code & 0xFF if code is not None else None
+    err = getattr(exc, "errno", None)
+    if code == sqlite3.SQLITE_FULL or err == errno.ENOSPC:
+        return f"“{dest_dir}”空间不足，备份没有完成。请删除U盘上不需要的文件或换一个U盘后重试。"
+    if code == sqlite3.SQLITE_READONLY or err in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"“{dest_dir}”不能写入（U盘只读、写保护开关打开或没有权限），备份没有完成。"
+    if code in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN) or err in (errno.EIO, errno.ENOENT, errno.ENODEV):
+        return f"写入“{dest_dir}”时出错（U盘可能已拔出），备份没有完成。请重新插入U盘后重试。"
+    return f"备份到“{dest_dir}”没有完成：{exc}"
+
+
+def _remove_partial(partial: Path) -> None:
+    for leftover in (partial, partial.with_name(partial.name + "-journal")):
+        try:
+            leftover.unlink(missing_ok=True)
+        except OSError:
+            pass  # the stick is gone: nothing more can be cleaned
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the new name durable too (POSIX; Windows has no directory handles to sync)."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _backup_connection(src: sqlite3.Connection, dest_dir: Path, progress) -> Path:
     dest_dir = Path(dest_dir)
+    if dest_dir.exists() and not dest_dir.is_dir():
+        raise BackupFailed(f"“{dest_dir}”是一个文件，不是文件夹。请选择U盘上的一个文件夹。")
     if not dest_dir.is_dir():
         raise FileNotFoundError(f"备份目录不存在：{dest_dir}（请插入U盘或选择已有目录）")
     final = dest_dir / f"{BACKUP_PREFIX}{_timestamp()}.db"
@@ -49,24 +89,31 @@ def _backup_connection(src: sqlite3.Connection, dest_dir: Path, progress) -> Pat
         n += 1
         final = dest_dir / f"{BACKUP_PREFIX}{_timestamp()}-{n}.db"
     partial = final.with_suffix(".db.part")
-    dst = sqlite3.connect(partial)
     try:
-        def _report(status, remaining, total):
-            if progress:
-                progress(total - remaining, total)
+        # Create the file ourselves first: a read-only or vanished stick then says which
+        # (errno), where SQLite would only say "unable to open database file".
+        open(partial, "xb").close()
+        dst = sqlite3.connect(partial)
+        try:
+            def _report(status, remaining, total):
+                if progress:
+                    progress(total - remaining, total)
 
-        src.backup(dst, pages=64, progress=_report)
-        dst.execute("PRAGMA user_version")  # touch: make sure the copy is readable
-    finally:
-        dst.close()
-    try:
+            src.backup(dst, pages=64, progress=_report)
+            dst.execute("PRAGMA user_version")  # touch: make sure the copy is readable
+        finally:
+            dst.close()
         check_backup(partial)  # the whole copy, schema and every page: no backup that only looks valid
         with open(partial, "rb+") as fh:  # flush to the USB stick before we say it is done
             os.fsync(fh.fileno())
-    except Exception:
-        partial.unlink(missing_ok=True)
+        os.replace(partial, final)
+        _sync_folder(dest_dir)
+    except DatabaseError:
+        _remove_partial(partial)
         raise
-    os.replace(partial, final)
+    except (OSError, sqlite3.Error) as exc:
+        _remove_partial(partial)
+        raise BackupFailed(_reason(exc, dest_dir)) from exc
     return final
 
 
@@ -93,4 +140,4 @@ def restore(backup: Path, target: Path) -> Path | None:
     return kept
 
 
-__all__ = ["backup_file", "backup_to", "restore", "DatabaseError"]
+__all__ = ["BackupFailed", "backup_file", "backup_to", "restore", "DatabaseError"]

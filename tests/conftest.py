@@ -28,6 +28,11 @@ def _no_windows_left_behind():
     helpers = sys.modules.get("gui_helpers")
     if helpers is not None:
         helpers.cancel_pending()
+    import threading
+
+    for thread in threading.enumerate():  # a table still being read must not outlive its database
+        if thread.name == "kaoping-load":
+            thread.join(30)
     if "PySide6.QtWidgets" not in sys.modules:
         return
     from PySide6.QtWidgets import QApplication

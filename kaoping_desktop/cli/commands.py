@@ -73,6 +73,7 @@ def run(argv: list[str]) -> int:
     from .. import services
     from ..domain.validation import ImportRejected
     from ..paths import default_database_path
+    from ..backup import BackupFailed
     from ..store.database import DatabaseError, UnusableFile
 
     db_path = Path(getattr(args, "db", None) or default_database_path())
@@ -95,7 +96,7 @@ def run(argv: list[str]) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:  # output piped into `head` and closed early
         return EXIT_OK
-    except services.DatabaseBusy as exc:  # another program writing: nothing was written, try again
+    except (services.DatabaseBusy, BackupFailed) as exc:  # nothing was written; the message says what to do
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_FAILURE
     except UnusableFile as exc:  # a restore from a file that is not a usable backup: bad input

@@ -13,7 +13,7 @@ import queue
 import threading
 from typing import Callable, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QObject, Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..services.desktop import in_worker_connection
@@ -98,11 +98,13 @@ class BackgroundCall(QObject):
     connection) and hands the answer to `done` on the GUI thread.
 
     A newer `start` makes an older answer stale: it is dropped, so the table never
-    shows a month the clerk has already left. Answers cross the thread through a
-    queue and a bare signal (no Python object rides in Qt's queued events).
+    shows a month the clerk has already left. The worker only puts its answer into a
+    queue; a timer of the GUI thread collects it. Nothing Qt is touched from the
+    worker, so a tab closed while a reader still runs cannot be called back into
+    (a signal emitted on a deleted object crashed the interpreter).
     """
 
-    _arrived = Signal()
+    POLL_MS = 10
 
     def __init__(self, parent: QObject, done: Callable[[object], None], failed: Callable[[BaseException], None]):
         super().__init__(parent)
@@ -110,23 +112,25 @@ class BackgroundCall(QObject):
         self._generation = 0
         self._answers: queue.SimpleQueue = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
-        self._arrived.connect(self._deliver, Qt.QueuedConnection)
+        self._poll = QTimer(self)
+        self._poll.setInterval(self.POLL_MS)
+        self._poll.timeout.connect(self._deliver)
 
     def start(self, work: Callable[[], object]) -> None:
         self._generation += 1
         generation = self._generation
+        answers = self._answers
 
         def run() -> None:
             try:
-                answer = (generation, in_worker_connection(work), None)
+                answers.put((generation, in_worker_connection(work), None))
             except Exception as exc:  # noqa: BLE001 - handed to the GUI thread
-                answer = (generation, None, exc)
-            self._answers.put(answer)
-            self._arrived.emit()
+                answers.put((generation, None, exc))
 
         thread = threading.Thread(target=run, name="kaoping-load", daemon=True)
         self._threads = [t for t in self._threads if t.is_alive()] + [thread]
         thread.start()
+        self._poll.start()
 
     def cancel(self) -> None:
         self._generation += 1
@@ -136,9 +140,9 @@ class BackgroundCall(QObject):
 
     def wait(self, timeout_ms: int = 30000) -> bool:
         """Until every answer is in and handed over (tests, and a tab that must be current now)."""
-        loop_deadline = QDeadlineTimer(timeout_ms)
+        deadline = QDeadlineTimer(timeout_ms)
         while self.busy():
-            if loop_deadline.hasExpired():
+            if deadline.hasExpired():
                 return False
             for thread in self._threads:
                 thread.join(0.01)
@@ -151,16 +155,19 @@ class BackgroundCall(QObject):
         for thread in self._threads:
             thread.join(timeout_s)
         self._threads.clear()
+        self._poll.stop()
 
     def _deliver(self) -> None:
         while True:
             try:
                 generation, answer, error = self._answers.get_nowait()
             except queue.Empty:
-                return
+                break
             if generation != self._generation:
                 continue  # asked for something else since
             if error is not None:
                 self._failed(error)
             else:
                 self._done(answer)
+        if not any(t.is_alive() for t in self._threads) and self._answers.empty():
+            self._poll.stop()
