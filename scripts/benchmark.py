@@ -295,6 +295,19 @@ def profile_scoring(db: Path, top: int, out: Path | None, log) -> str:
 # --- the window (child process) ---------------------------------------------------------
 
 
+def bare_main_window():
+    """The start-up baseline: a QMainWindow with a QTabWidget of five empty tabs, not shown yet."""
+    from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
+
+    window = QMainWindow()
+    tabs = QTabWidget()
+    for label in ("人员名册", "扣分录入", "月度结果", "评分标准", "设置"):
+        tabs.addTab(QWidget(), label)
+    window.setCentralWidget(tabs)
+    window.resize(1200, 780)
+    return window
+
+
 def gui_child(db: Path, repeat: int, out: Path) -> int:
     """Runs in its own process with QT_QPA_PLATFORM=offscreen; writes its rows as JSON to `out`."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -526,12 +539,7 @@ def gui_child(db: Path, repeat: int, out: Path) -> int:
             pass
 
         def bare_start():
-            w = QMainWindow()
-            tabs = QTabWidget()
-            for label in ("人员名册", "扣分录入", "月度结果", "评分标准", "设置"):
-                tabs.addTab(QWidget(), label)
-            w.setCentralWidget(tabs)
-            w.resize(1200, 780)
+            w = bare_main_window()
             show_until_painted(w)
             return w
 
@@ -802,7 +810,7 @@ def start_child(kind: str, db: Path) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     t_import = time.perf_counter()
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
-    from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
+    from PySide6.QtWidgets import QWidget
 
     from kaoping_desktop.gui.app import setup_application
 
@@ -840,12 +848,7 @@ def start_child(kind: str, db: Path) -> int:
     if kind == "main":
         window = MainWindow()
     else:
-        window = QMainWindow()
-        tabs = QTabWidget()
-        for label in ("人员名册", "扣分录入", "月度结果", "评分标准", "设置"):
-            tabs.addTab(QWidget(), label)
-        window.setCentralWidget(tabs)
-        window.resize(1200, 780)
+        window = bare_main_window()
     window.show()
     poll.start()
     if not seen.seen:
