@@ -162,6 +162,15 @@ def test_a_good_backup_restores_and_the_old_file_is_kept(tmp_path):
 
 
 @pytest.fixture
+def closed_db(tmp_path):
+    """A new database file of ours, closed: what the command line opens."""
+    db = tmp_path / "k.db"
+    services.open_app_database(db)
+    close_database()
+    return db
+
+
+@pytest.fixture
 def small_stick(tmp_path):
     """A real, tiny file system (tmpfs) as a USB stick; skipped where mounting is not allowed."""
     stick = tmp_path / "stick"
@@ -177,36 +186,27 @@ def small_stick(tmp_path):
     subprocess.run(["umount", str(stick)], capture_output=True)
 
 
-def test_a_backup_to_a_full_stick_says_so_and_leaves_nothing(tmp_path, small_stick):
+def test_a_backup_to_a_full_stick_says_so_and_leaves_nothing(closed_db, small_stick):
     from test_cli import cli
 
-    db = tmp_path / "k.db"
-    services.open_app_database(db)
-    close_database()
     stick = small_stick("size=64k")
-    done = cli("backup", stick, db=db)
+    done = cli("backup", stick, db=closed_db)
     assert done.returncode == 1
     assert "空间不足" in done.stderr and "Error" not in done.stderr
     assert list(stick.iterdir()) == []  # no .part, no journal filling the stick
 
 
-def test_a_backup_to_a_read_only_stick_says_so(tmp_path, small_stick):
+def test_a_backup_to_a_read_only_stick_says_so(closed_db, small_stick):
     from test_cli import cli
 
-    db = tmp_path / "k.db"
-    services.open_app_database(db)
-    close_database()
     stick = small_stick("size=4m,ro")
-    done = cli("backup", stick, db=db)
+    done = cli("backup", stick, db=closed_db)
     assert done.returncode == 1 and "不能写入" in done.stderr, done.stderr
 
 
-def test_a_backup_onto_a_file_instead_of_a_folder_says_so(tmp_path):
+def test_a_backup_onto_a_file_instead_of_a_folder_says_so(closed_db, tmp_path):
     from test_cli import cli
 
-    db = tmp_path / "k.db"
-    services.open_app_database(db)
-    close_database()
     (tmp_path / "U盘").write_text("a file")
-    done = cli("backup", tmp_path / "U盘", db=db)
+    done = cli("backup", tmp_path / "U盘", db=closed_db)
     assert done.returncode == 1 and "不是文件夹" in done.stderr, done.stderr
