@@ -76,6 +76,11 @@ def enter_field(qtbot, entry, widget) -> None:
 def type_into(qtbot, entry, combo, text: str, key=Qt.Key_Tab) -> None:
     enter_field(qtbot, entry, combo)
     assert combo.lineEdit().selectedText() == combo.currentText()  # typing replaces the old choice
+    type_and_leave(qtbot, entry, combo, text, key)
+
+
+def type_and_leave(qtbot, entry, combo, text: str, key=Qt.Key_Tab) -> None:
+    """Type into the field that has focus, pause as a person does, then press `key` (None: no key)."""
     type_text(combo, text)
     qtbot.wait(1)  # a person's pause: the event loop runs between typing and the next key
     if key is not None:
@@ -220,36 +225,21 @@ def test_tab_through_the_whole_form_and_save(tab, qtbot):
     enter_field(qtbot, tab, tab.dateEdit)
     QTest.keyClick(tab.dateEdit, Qt.Key_Tab)
     assert tab.windowCombo.hasFocus()
-    type_text(tab.windowCombo, "W01")
-    qtbot.wait(1)
-    QTest.keyClick(tab.windowCombo, Qt.Key_Tab)
-    activate(qtbot, tab)
+    type_and_leave(qtbot, tab, tab.windowCombo, "W01")
     assert tab.personCombo.hasFocus()
-    type_text(tab.personCombo, "李")  # 李四 is the only 李 at W01
-    qtbot.wait(1)
-    QTest.keyClick(tab.personCombo, Qt.Key_Tab)
-    activate(qtbot, tab)
+    type_and_leave(qtbot, tab, tab.personCombo, "李")  # 李四 is the only 李 at W01
     assert tab.standardCombo.hasFocus()
     QTest.keyClick(tab.standardCombo, Qt.Key_Tab)
     assert tab.clauseCombo.hasFocus()
-    type_text(tab.clauseCombo, "5.4")
-    qtbot.wait(1)
-    QTest.keyClick(tab.clauseCombo, Qt.Key_Tab)
-    activate(qtbot, tab)
+    type_and_leave(qtbot, tab, tab.clauseCombo, "5.4")
     assert tab.variantCombo.hasFocus()  # 5.4 has 情形
-    type_text(tab.variantCombo, "迟到")
-    qtbot.wait(1)
-    QTest.keyClick(tab.variantCombo, Qt.Key_Tab)
-    activate(qtbot, tab)
+    type_and_leave(qtbot, tab, tab.variantCombo, "迟到")
     assert tab.countSpin.hasFocus()
     QTest.keyClick(tab.countSpin, Qt.Key_A, Qt.ControlModifier)
     QTest.keyClicks(tab.countSpin, "2")
     QTest.keyClick(tab.countSpin, Qt.Key_Tab)
     assert tab.evidenceCombo.hasFocus()
-    type_text(tab.evidenceCombo, "签到")
-    qtbot.wait(1)
-    QTest.keyClick(tab.evidenceCombo, Qt.Key_Tab)
-    activate(qtbot, tab)
+    type_and_leave(qtbot, tab, tab.evidenceCombo, "签到")
     assert tab.referenceEdit.hasFocus()
     QTest.keyClicks(tab.referenceEdit, "QD-7")
     settle(qtbot, tab)
