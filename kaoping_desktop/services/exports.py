@@ -19,12 +19,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from ..domain.calendar import month_bounds, parse_month
+from ..domain.calendar import parse_month
 from ..reports import pdf, xlsx
 from ..reports.data import MonthReport, YearReport, build_month_report, build_year_report
-from ..reports.verification import verification_code
 from .errors import InputError
-from .months import month_results, month_verification_code
+from .months import month_incidents, month_results, month_verification_code
 from ..store import catalogue, repository
 
 Progress = Callable[[int, int], None]
@@ -49,11 +48,6 @@ def _settings() -> tuple[str, tuple[str, ...]]:
     center = repository.get_setting("center_name") or ""
     titles = tuple(t for t in (repository.get_setting("signature_titles") or ()) if str(t).strip())
     return center, titles
-
-
-def month_incidents(month: str):
-    first, last = month_bounds(month)
-    return repository.load_incidents(first, last, include_voided=False)
 
 
 def month_report(month: str, generated_at: datetime | None = None) -> MonthReport:
@@ -94,7 +88,7 @@ def year_report(year: int | str, generated_at: datetime | None = None) -> YearRe
         result = month_results(m)
         if result.windows:
             results[m] = result
-            codes[m] = verification_code(result, month_incidents(m))
+            codes[m] = month_verification_code(m, result)
     center, titles = _settings()
     return build_year_report(year, results, codes, center, titles, generated_at)
 

@@ -59,8 +59,13 @@ def month_verification_code(month: str, result: MonthResult | None = None) -> st
     from ..reports.verification import verification_code
 
     month = parse_month(month)
+    return verification_code(result or month_results(month), month_incidents(month))
+
+
+def month_incidents(month: str):
+    """The month's non-voided incidents, as stored (what the sheets list and the code covers)."""
     first, last = month_bounds(month)
-    return verification_code(result or month_results(month), repository.load_incidents(first, last, include_voided=False))
+    return repository.load_incidents(first, last, include_voided=False)
 
 
 def year_results(year: int | str) -> YearResult:
