@@ -50,13 +50,6 @@ class Assignment:
         return covers(self.start, self.end, day)
 
 
-def chief_on(assignments: list[Assignment], window_code: str, day: date) -> list[str]:
-    """Who was chief of the window on that day (normally one person, or nobody)."""
-    return sorted(
-        {a.person_id for a in assignments if a.window_code == window_code and a.role == CHIEF and a.covers(day)}
-    )
-
-
 def overlapping_chiefs(assignments: list[Assignment]) -> list[tuple[Assignment, Assignment]]:
     """Pairs of chief assignments of the same window whose periods overlap."""
     chiefs = [a for a in assignments if a.role == CHIEF]

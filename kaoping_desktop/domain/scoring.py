@@ -237,12 +237,6 @@ def competition_ranks(totals: list[tuple[str, Fraction]]) -> list[tuple[str, Fra
     return ranked
 
 
-def disqualified_windows(month: str, incidents: Iterable[Incident], standards: StandardSet) -> set[str]:
-    """Windows with a 取消评优 incident (clause 6.4) earlier in the same year, this month included."""
-    hits = ((i.window_code, i.date, i.clause_code) for i in incidents if not i.voided)
-    return {w for w, codes in window_consequences(month, hits, standards).items() if blocks_red_flag(codes)}
-
-
 def score_month(
     month: str,
     windows: Iterable[Window],
@@ -415,7 +409,6 @@ __all__ = [
     "PersonResult",
     "WindowResult",
     "competition_ranks",
-    "disqualified_windows",
     "ChiefIndex",
     "LedgerLine",
     "ledger_lines",

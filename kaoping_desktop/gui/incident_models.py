@@ -107,8 +107,6 @@ class IncidentTableModel(HeaderedTableModel):
         """Every row's display strings (for measuring column widths)."""
         return [self.row_cells(r) for r in range(len(self._rows))]
 
-    _cells = cells  # the name the results tab measured by
-
     def data(self, index: QModelIndex, role=Qt.DisplayRole):
         if not index.isValid():
             return None

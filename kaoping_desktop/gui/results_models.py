@@ -80,7 +80,7 @@ def prepare_ranking(result: MonthResult, category_names: dict[str, str]) -> Prep
             row.append(display(value))
             key.append(_num(value))
         warnings = "；".join(w.warnings)
-        row += [display(w.total), w.grade, "★" if w.red_flag else "", "取消评优" if w.disqualified else "", warnings]
+        row += [display(w.total), w.grade, "★" if w.red_flag else "", "、".join(w.marks), warnings]
         key += [_num(w.total), w.grade, int(w.red_flag), int(w.disqualified), warnings]
         cells.append(tuple(row))
         keys.append(tuple(key))

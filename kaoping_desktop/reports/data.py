@@ -36,8 +36,7 @@ def window_marks(w: WindowResult) -> list[str]:
     marks = []
     if w.red_flag:
         marks.append(RED_FLAG)
-    if w.disqualified:
-        marks.append(DISQUALIFIED)
+    marks.extend(w.marks)  # 取消评优 and any other consequence, from the registry
     return marks
 
 
