@@ -6,7 +6,7 @@
 -- Dates are ISO text (YYYY-MM-DD), months YYYY-MM, points exact decimal text.
 
 PRAGMA application_id = 1263551563;  -- 0x4B50444B, "KPDK"
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 CREATE TABLE service_window (
     id          INTEGER PRIMARY KEY,
@@ -139,7 +139,8 @@ CREATE TABLE scoring_month (
     window_version_id INTEGER REFERENCES standard_version (id) ON DELETE RESTRICT,
     staff_version_id  INTEGER REFERENCES standard_version (id) ON DELETE RESTRICT,
     reopened_at    TEXT,
-    reopen_reason  TEXT NOT NULL DEFAULT ''
+    reopen_reason  TEXT NOT NULL DEFAULT '',
+    snapshot_hash  TEXT NOT NULL DEFAULT ''  -- results + labels + incidents at closing; also in the audit chain
 );
 
 CREATE TABLE audit_log (
@@ -149,7 +150,9 @@ CREATE TABLE audit_log (
     action      TEXT NOT NULL,
     entity      TEXT NOT NULL DEFAULT '',
     entity_id   TEXT NOT NULL DEFAULT '',
-    detail      TEXT NOT NULL DEFAULT ''
+    detail      TEXT NOT NULL DEFAULT '',
+    prev_hash   TEXT NOT NULL DEFAULT '',  -- hash of the row before (the chain)
+    hash        TEXT NOT NULL DEFAULT ''   -- hash of this row's content and prev_hash
 );
 CREATE INDEX audit_log_at ON audit_log (at);
 
@@ -213,4 +216,37 @@ CREATE TRIGGER scoring_month_snapshot_frozen BEFORE UPDATE OF results_json ON sc
 WHEN OLD.closed = 1 AND NEW.closed = 1
 BEGIN
     SELECT RAISE(ABORT, 'month_closed');
+END;
+
+-- A closed month's snapshot hash is set once (at closing, or when sealing a month closed
+-- before version 2) and only changes by reopening.
+CREATE TRIGGER scoring_month_hash_frozen BEFORE UPDATE OF snapshot_hash ON scoring_month
+WHEN OLD.closed = 1 AND NEW.closed = 1 AND OLD.snapshot_hash != ''
+BEGIN
+    SELECT RAISE(ABORT, 'month_closed');
+END;
+
+-- The audit log is append-only; printed documents are registered by their code (0002).
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_append_only');
+END;
+
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_append_only');
+END;
+
+CREATE TABLE issued_document (
+    code         TEXT PRIMARY KEY,
+    document     TEXT NOT NULL,
+    period       TEXT NOT NULL,
+    window_code  TEXT NOT NULL DEFAULT '',
+    content_hash TEXT NOT NULL,
+    issued_at    TEXT NOT NULL
+);
+
+CREATE TRIGGER issued_document_no_update BEFORE UPDATE ON issued_document
+BEGIN
+    SELECT RAISE(ABORT, 'audit_append_only');
 END;

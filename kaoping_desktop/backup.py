@@ -2,46 +2,57 @@
 
 Backups use SQLite's online backup API (a consistent copy even while the file
 is open), are checked after writing, and a restore first keeps the current
-file aside so that a wrong restore can itself be undone.
+file aside (as a backup of its own) so that a wrong restore can itself be undone.
+
+Automatic backups, as Anki keeps them: a rolling copy in a folder beside the
+database, made daily and before every close, reopen, restore and upgrade, and
+thinned so that the folder stays small over ten years.
 """
 
 from __future__ import annotations
 
 import errno
 import os
-import shutil
+import re
 import sqlite3
-import tempfile
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
-from .store.database import DatabaseError, check_backup, read_only_uri
+from .store.database import DatabaseError, check_backup, read_only_uri, recover_after_crash
 
 BACKUP_PREFIX = "kaoping-backup-"
+AUTO_FOLDER = "自动备份"
+AUTO_PREFIX = "自动备份-"
+# Why an automatic backup was made (part of its file name, so the clerk can tell them apart).
+DAILY, BEFORE_CLOSE, BEFORE_REOPEN, BEFORE_RESTORE, BEFORE_UPGRADE = "每日", "锁定前", "重新开放前", "恢复前", "升级前"
+# Thinning: everything from the last two days, then the newest of each of 7 days,
+# 4 weeks and 12 months (Anki's policy, plus a short "keep all" window so that the
+# copy made before a restore or a close is still there tomorrow).
+KEEP_ALL_HOURS = 48
+KEEP_RECENT_MAX = 20  # a day of closing twelve months one by one must not fill the disk
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+_STAMP = re.compile(r"(\d{8}-\d{6})")
 
 
 def _timestamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
+class BackupFailed(DatabaseError):
+    """The backup could not be written; nothing half-written was left behind."""
+
+
 def backup_file(source: Path, dest_dir: Path, progress: Callable[[int, int], None] | None = None) -> Path:
     """Write a checked copy of the database at `source` into `dest_dir`."""
     source, dest_dir = Path(source), Path(dest_dir)
-    src = sqlite3.connect(read_only_uri(source), uri=True)
-    try:
-        return _backup_connection(src, dest_dir, progress)
-    finally:
-        src.close()
+    return _checked_copy(source, _free_name(dest_dir, BACKUP_PREFIX, ""), progress)
 
 
 def backup_to(db, dest_dir: Path, progress: Callable[[int, int], None] | None = None) -> Path:
     """Back up the open peewee database."""
     return backup_file(Path(db.database), dest_dir, progress)
-
-
-class BackupFailed(DatabaseError):
-    """The backup could not be written; nothing half-written was left behind."""
 
 
 def _reason(exc: BaseException, dest_dir: Path) -> str:
@@ -58,8 +69,13 @@ def _reason(exc: BaseException, dest_dir: Path) -> str:
     return f"备份到“{dest_dir}”没有完成：{exc}"
 
 
+def _sidecars(path: Path) -> list[Path]:
+    """The files SQLite keeps beside a database: a leftover one belongs to another file."""
+    return [path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm")]
+
+
 def _remove_partial(partial: Path) -> None:
-    for leftover in (partial, partial.with_name(partial.name + "-journal")):
+    for leftover in (partial, *_sidecars(partial)):
         try:
             leftover.unlink(missing_ok=True)
         except OSError:
@@ -77,32 +93,47 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _backup_connection(src: sqlite3.Connection, dest_dir: Path, progress) -> Path:
+def _free_name(dest_dir: Path, prefix: str, tag: str) -> Path:
+    """A new `<prefix><time>[-tag].db` in `dest_dir`, after checking the folder is usable."""
     dest_dir = Path(dest_dir)
     if dest_dir.exists() and not dest_dir.is_dir():
         raise BackupFailed(f"“{dest_dir}”是一个文件，不是文件夹。请选择U盘上的一个文件夹。")
     if not dest_dir.is_dir():
         raise FileNotFoundError(f"备份目录不存在：{dest_dir}（请插入U盘或选择已有目录）")
-    final = dest_dir / f"{BACKUP_PREFIX}{_timestamp()}.db"
+    stamp = _timestamp()
+    suffix = f"-{tag}" if tag else ""
+    final = dest_dir / f"{prefix}{stamp}{suffix}.db"
     n = 1
     while final.exists():
         n += 1
-        final = dest_dir / f"{BACKUP_PREFIX}{_timestamp()}-{n}.db"
+        final = dest_dir / f"{prefix}{stamp}{suffix}-{n}.db"
+    return final
+
+
+def _checked_copy(source: Path, final: Path, progress=None) -> Path:
+    """Copy `source` with the backup API into `final`, through a .part file that is checked
+    (schema and every page), flushed, renamed and made durable; on any failure nothing is
+    left behind and the reason is in Chinese (BackupFailed)."""
+    dest_dir = final.parent
     partial = final.with_suffix(".db.part")
     try:
         # Create the file ourselves first: a read-only or vanished stick then says which
         # (errno), where SQLite would only say "unable to open database file".
         open(partial, "xb").close()
-        dst = sqlite3.connect(partial)
+        src = sqlite3.connect(read_only_uri(source), uri=True)
         try:
-            def _report(status, remaining, total):
-                if progress:
-                    progress(total - remaining, total)
+            dst = sqlite3.connect(partial)
+            try:
+                def _report(status, remaining, total):
+                    if progress:
+                        progress(total - remaining, total)
 
-            src.backup(dst, pages=64, progress=_report)
-            dst.execute("PRAGMA user_version")  # touch: make sure the copy is readable
+                src.backup(dst, pages=64, progress=_report)
+                dst.execute("PRAGMA user_version")  # touch: make sure the copy is readable
+            finally:
+                dst.close()
         finally:
-            dst.close()
+            src.close()
         check_backup(partial)  # the whole copy, schema and every page: no backup that only looks valid
         with open(partial, "rb+") as fh:  # flush to the USB stick before we say it is done
             os.fsync(fh.fileno())
@@ -117,27 +148,185 @@ def _backup_connection(src: sqlite3.Connection, dest_dir: Path, progress) -> Pat
     return final
 
 
+# --- automatic backups ----------------------------------------------------------------
+
+
+def auto_backup_dir(db_path: Path) -> Path:
+    """Where the automatic backups of `db_path` are kept: a folder beside it."""
+    return Path(db_path).resolve().parent / AUTO_FOLDER
+
+
+@dataclass(frozen=True)
+class AutoBackup:
+    path: Path
+    made_at: datetime
+    reason: str
+
+
+def auto_backups(db_path: Path) -> list[AutoBackup]:
+    """The automatic backups of `db_path`, newest first."""
+    folder = auto_backup_dir(db_path)
+    found = []
+    if folder.is_dir():
+        for path in folder.glob(f"{AUTO_PREFIX}*.db"):
+            m = _STAMP.search(path.name)
+            if not m:
+                continue
+            try:
+                made = datetime.strptime(m.group(1), "%Y%m%d-%H%M%S")
+            except ValueError:
+                continue
+            reason = path.stem[m.end():].lstrip("-")
+            found.append(AutoBackup(path, made, re.sub(r"-\d+$", "", reason)))
+    return sorted(found, key=lambda b: (b.made_at, _mtime(b.path)), reverse=True)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+def backups_to_keep(made: Iterable[datetime], now: datetime) -> set[datetime]:
+    """Which backup times survive thinning (pure, so it is easy to test)."""
+    made = sorted(set(made), reverse=True)
+    keep = {m for m in made if now - m < timedelta(hours=KEEP_ALL_HOURS)}
+    keep = set(sorted(keep, reverse=True)[:KEEP_RECENT_MAX])
+    for key, limit in (
+        (lambda m: m.date(), KEEP_DAILY),
+        (lambda m: m.isocalendar()[:2], KEEP_WEEKLY),
+        (lambda m: (m.year, m.month), KEEP_MONTHLY),
+    ):
+        seen = []
+        for m in made:  # newest first: the first of each period is its newest
+            period = key(m)
+            if period not in seen:
+                seen.append(period)
+                if len(seen) > limit:
+                    break
+                keep.add(m)
+    return keep
+
+
+def thin_auto_backups(db_path: Path, now: datetime | None = None) -> list[Path]:
+    """Delete the automatic backups the policy no longer keeps; returns what was deleted."""
+    backups = auto_backups(db_path)
+    keep = backups_to_keep((b.made_at for b in backups), now or datetime.now())
+    deleted = []
+    now_ts = (now or datetime.now()).timestamp()
+    for stale in auto_backup_dir(db_path).glob("*.part*"):  # left by a program killed mid-copy
+        try:
+            if now_ts - stale.stat().st_mtime > 3600:
+                stale.unlink()
+        except OSError:
+            pass
+    for b in backups:
+        if b.made_at not in keep:
+            try:
+                b.path.unlink()
+                deleted.append(b.path)
+            except OSError:
+                pass  # next time
+    return deleted
+
+
+def auto_backup(db_path: Path, reason: str) -> Path | None:
+    """Make an automatic backup of `db_path` (if it holds anything) and thin the folder."""
+    db_path = Path(db_path)
+    if not db_path.is_file() or not db_path.stat().st_size:
+        return None
+    folder = auto_backup_dir(db_path)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise BackupFailed(_reason(exc, folder)) from exc
+    made = _checked_copy(db_path, _free_name(folder, AUTO_PREFIX, reason))
+    thin_auto_backups(db_path)
+    return made
+
+
+def daily_backup_due(db_path: Path, today: datetime | None = None) -> bool:
+    today = (today or datetime.now()).date()
+    return not any(b.made_at.date() == today for b in auto_backups(db_path))
+
+
+def daily_backup(db_path: Path) -> Path | None:
+    """The day's automatic backup, once a day."""
+    if daily_backup_due(db_path):
+        return auto_backup(db_path, DAILY)
+    return None
+
+
+# --- restore --------------------------------------------------------------------------
+
+
 def restore(backup: Path, target: Path) -> Path | None:
-    """Replace `target` with a checked copy of `backup`; returns where the old file was kept."""
+    """Replace `target` with a checked copy of `backup`; returns the safety copy of the
+    file it replaced (an automatic backup, listed by the restore dialog), if there was one.
+
+    Order matters: a `-journal` left beside the target by a killed process belongs to
+    the old file. It is rolled back into the old file (or, if that file is damaged, kept
+    with it) and removed *before* the new file takes the name; otherwise the next open
+    would play the old journal into the restored file.
+    """
     backup, target = Path(backup), Path(target)
     if not backup.is_file():
         raise FileNotFoundError(f"备份文件不存在：{backup}")
     check_backup(backup)  # refuses empty, foreign, incomplete, damaged files and newer versions
     target.parent.mkdir(parents=True, exist_ok=True)
-    kept = None
-    if target.exists() and target.stat().st_size:
-        kept = target.with_name(f"{target.name}.before-restore-{_timestamp()}")
-        shutil.copy2(target, kept)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".restoring")
-    os.close(fd)
+    kept = _keep_current(target)
+    staged = _free_name(target.parent, f".{target.name}.restoring-", "")
+    staged = _checked_copy(backup, staged)
     try:
-        shutil.copyfile(backup, tmp)
-        check_backup(Path(tmp))
-        os.replace(tmp, target)
-    except Exception:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        for sidecar in _sidecars(target):
+            sidecar.unlink(missing_ok=True)
+        os.replace(staged, target)
+        _sync_folder(target.parent)
+    except OSError as exc:
+        _remove_partial(staged)
+        raise BackupFailed(f"恢复没有完成，当前数据库未改动：{exc}") from exc
     return kept
 
 
-__all__ = ["BackupFailed", "backup_file", "backup_to", "restore", "DatabaseError"]
+def _keep_current(target: Path) -> Path | None:
+    """Keep the file about to be replaced, as an automatic backup (backup API, `.db` name)."""
+    if not target.is_file() or not target.stat().st_size:
+        return None
+    try:
+        recover_after_crash(target)
+        check_backup(target)
+    except DatabaseError:
+        return _keep_damaged(target)
+    return auto_backup(target, BEFORE_RESTORE)
+
+
+def _keep_damaged(target: Path) -> Path:
+    """A damaged file is still the clerk's: keep its bytes (and its journal) as they are."""
+    import shutil
+
+    folder = auto_backup_dir(target)
+    folder.mkdir(exist_ok=True)
+    kept = _free_name(folder, "损坏文件-", BEFORE_RESTORE)
+    shutil.copyfile(target, kept)
+    for sidecar in _sidecars(target):
+        if sidecar.exists():
+            shutil.copyfile(sidecar, kept.with_name(kept.name + sidecar.name[len(target.name):]))
+    return kept
+
+
+__all__ = [
+    "AUTO_FOLDER",
+    "AutoBackup",
+    "BackupFailed",
+    "DatabaseError",
+    "auto_backup",
+    "auto_backup_dir",
+    "auto_backups",
+    "backup_file",
+    "backup_to",
+    "backups_to_keep",
+    "daily_backup",
+    "restore",
+    "thin_auto_backups",
+]

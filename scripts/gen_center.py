@@ -335,7 +335,7 @@ def build(path: Path, spec: Spec = FULL, log=print) -> dict:
             maker.insert(incidents)
             insert_s += time.perf_counter() - t
             t = time.perf_counter()
-            services.close_month(month)
+            services.close_month(month, keep_copy=False)  # no automatic backup per generated month
             close_s += time.perf_counter() - t
             n_total += len(incidents)
             if (i + 1) % 12 == 0 or i + 1 == len(spec.history):

@@ -11,7 +11,8 @@ import textwrap
 import pytest
 
 from kaoping_desktop import backup, services
-from kaoping_desktop.store import repository
+from kaoping_desktop.services import custody
+from kaoping_desktop.store import evidence, repository
 from kaoping_desktop.store.database import close_database
 
 pytestmark = pytest.mark.slow
@@ -156,9 +157,19 @@ def test_a_good_backup_restores_and_the_old_file_is_kept(tmp_path):
     services.open_app_database(db)
     try:
         assert repository.get_setting("center_name") == "备份时的名称"
+        restores = [r for r in evidence.audit_records() if r.action == custody.RESTORE_ACTION]
+        assert [r.entity_id for r in restores] == [written.name]  # the restore is in the restored file's log
     finally:
         close_database()
-    assert len(list(tmp_path.glob("k.db.before-restore-*"))) == 1
+    # The replaced file is kept as an automatic backup (backup API, .db name, listed by the dialog).
+    kept = [b for b in backup.auto_backups(db) if b.reason == backup.BEFORE_RESTORE]
+    assert len(kept) == 1 and kept[0].path.suffix == ".db"
+    assert f"恢复前的数据库已另存为 {kept[0].path}" in done.stdout
+    services.open_app_database(kept[0].path)
+    try:
+        assert repository.get_setting("center_name") == "备份后的名称"
+    finally:
+        close_database()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The pure part of the reports: verification code, annual rows, category lines."""
+"""The pure part of the reports: annual rows, category lines."""
 
 import json
 import re
@@ -10,7 +10,6 @@ from kaoping_desktop.domain.scoring import MonthResult, PersonResult, WindowResu
 from kaoping_desktop.domain.standards import Standard, standard_from_dict
 from kaoping_desktop.paths import resources_dir
 from kaoping_desktop.reports.data import annual_rows, category_lines, shorten
-from kaoping_desktop.reports.verification import verification_code
 
 F = Fraction
 
@@ -23,30 +22,6 @@ def window(code, total, rank=1, red=False, dq=False, name="窗口", cats=None):
 def month(m, windows, closed=False):
     people = (PersonResult("1001", "张赟", windows[0].code, "首席代表", F(100)),) if windows else ()
     return MonthResult(m, tuple(windows), people, closed)
-
-
-def test_verification_code_shape_and_stability():
-    r = month("2026-10", [window("W01", "92.15")])
-    inc = [Incident(date(2026, 10, 8), "W01", "2.2", 1, "E03")]
-    code = verification_code(r, inc)
-    assert re.fullmatch(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{2}", code)
-    assert verification_code(r, list(reversed(inc))) == code
-    # closed or not, the same numbers and incidents give the same code
-    assert verification_code(MonthResult(r.month, r.windows, r.people, True), inc) == code
-
-
-def test_verification_code_follows_results_and_incidents():
-    r = month("2026-10", [window("W01", "92.15")])
-    inc = [Incident(date(2026, 10, 8), "W01", "2.2", 1, "E03")]
-    code = verification_code(r, inc)
-    assert verification_code(month("2026-10", [window("W01", "92.16")]), inc) != code
-    assert verification_code(r, inc + [Incident(date(2026, 10, 9), "W01", "2.2", 1, "E03")]) != code
-    # voided incidents and other months do not count
-    ignored = [
-        Incident(date(2026, 10, 9), "W01", "2.2", 1, "E03", voided=True),
-        Incident(date(2026, 9, 9), "W01", "2.2", 1, "E03"),
-    ]
-    assert verification_code(r, inc + ignored) == code
 
 
 def test_annual_rows():
@@ -92,21 +67,3 @@ def test_shorten():
     assert len(shorten(long)) == 20 and shorten(long).endswith("…")
 
 
-def test_verification_payload_is_the_canonical_json_of_results_and_incidents():
-    """Written piece by piece (not to hold the GIL), the hashed bytes stay exactly one json.dumps
-    of {"results", "incidents"} with sorted keys: codes on sheets printed before still verify."""
-    import hashlib
-    import json
-
-    from kaoping_desktop.domain.results_io import to_snapshot
-    from kaoping_desktop.reports.verification import canonical_payload, verification_code
-
-    r = month("2026-10", [window("W01", "92.15"), window("W02", "88", rank=2, dq=True)])
-    inc = [Incident(date(2026, 10, 8), "W01", "2.2", 1, "E03"), Incident(date(2026, 10, 9), "W02", "P1.1", 2, "E26", person_id="1001")]
-    identities = sorted([v.isoformat() if hasattr(v, "isoformat") else v for v in i.identity()] for i in inc)
-    whole = json.dumps(
-        {"results": to_snapshot(r), "incidents": identities}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    ).encode("utf-8")
-    assert canonical_payload(r, inc) == whole
-    digest = hashlib.sha256(whole).hexdigest().upper()[:10]
-    assert verification_code(r, inc) == f"{digest[:4]}-{digest[4:8]}-{digest[8:]}"

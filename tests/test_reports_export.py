@@ -14,13 +14,14 @@ import openpyxl
 import pytest
 
 from kaoping_desktop import services
+from kaoping_desktop.services import custody
 from kaoping_desktop.services import exports as export_service
+from kaoping_desktop.domain.evidence_chain import STAFF_SHEET, SUMMARY, WINDOW_SHEET, DocumentKey
 from kaoping_desktop.domain.incidents import Incident
 from kaoping_desktop.domain.numbers import round_half_up
 from kaoping_desktop.domain.roster import CHIEF, WINDOW_STAFF, Assignment, Person, Window
 from kaoping_desktop.reports import pdf as report_pdf
 from kaoping_desktop.reports.data import DRAFT_MARK, annual_rows
-from kaoping_desktop.reports.verification import verification_code
 from kaoping_desktop.store import models, repository
 from kaoping_desktop.store.database import close_database
 
@@ -189,12 +190,22 @@ def test_window_sheet_content(db):
 
 
 def test_every_page_has_number_code_and_draft_mark(db):
+    """Each document has its own code (formats.md), on every one of its pages."""
     export(db)
-    code = export_service.month_verification_code(MONTH)
-    assert re.fullmatch(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{2}", code)
-    incidents = repository.load_incidents(date(2026, 10, 1), date(2026, 10, 31))
-    assert code == verification_code(services.month_results(MONTH), incidents)
-    for path in (db / "out").glob("*.pdf"):
+    windows = [w.code for w in services.month_results(MONTH).windows]
+    codes = custody.month_document_codes(MONTH, windows)
+    by_file = {
+        f"{MONTH}_{key.window_code}_窗口评分表.pdf" if key.document == WINDOW_SHEET else
+        {SUMMARY: f"{MONTH}_月度汇总.pdf", STAFF_SHEET: f"{MONTH}_人员得分表.pdf"}.get(key.document, ""): code
+        for key, code in codes.items()
+    }
+    assert len(set(codes.values())) == len(codes)  # no two documents share a code
+    assert export_service.month_verification_code(MONTH) == codes[DocumentKey(SUMMARY, MONTH)]
+    pdfs = list((db / "out").glob("*.pdf"))
+    assert len(pdfs) == len(windows) + 2
+    for path in pdfs:
+        code = by_file[path.name]
+        assert re.fullmatch(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{2}", code)
         pages = pdf_pages(path)
         assert len(pages) == page_count(path)
         for number, page in enumerate(pages, start=1):
@@ -214,7 +225,8 @@ def test_closed_month_has_no_draft_mark_and_same_code(db):
         if path.suffix == ".pdf":
             text = squeeze(pdf_text(path))
             assert DRAFT_MARK not in text, path.name
-            assert draft_code in text
+            if "月度汇总" in path.name:
+                assert draft_code in text
     wb = openpyxl.load_workbook(db / "closed" / f"{MONTH}.xlsx")
     values = [c.value for row in wb["汇总"].iter_rows() for c in row]
     assert "已锁定" in values and DRAFT_MARK not in values

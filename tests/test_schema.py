@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from kaoping_desktop import backup, services
 from kaoping_desktop.store import database as dbmod
 from kaoping_desktop.store.database import APPLICATION_ID, DatabaseError, check_file, migrate, open_database
 from kaoping_desktop.store.models import ALL_MODELS
@@ -95,21 +96,26 @@ def test_failed_migration_leaves_file_unchanged_and_backed_up(tmp_path, monkeypa
     conn.commit()
     conn.close()
     before = path.read_bytes()
-    # A broken second migration: it must roll back whole and keep the file at version 1.
+    # A broken next migration: it must roll back whole and keep the file at its version.
     extra = tmp_path / "migrations"
     extra.mkdir()
     for n, p in dbmod.migrations():
         (extra / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
-    (extra / "0002_broken.sql").write_text(
+    latest = dbmod.latest_version()
+    (extra / f"{latest + 1:04d}_broken.sql").write_text(
         "ALTER TABLE setting ADD COLUMN note TEXT;\nTHIS IS NOT SQL;\n", encoding="utf-8"
     )
     monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", extra)
-    with pytest.raises(DatabaseError, match="升级到版本 2 失败"):
-        migrate(path)
+    with pytest.raises(DatabaseError, match=f"升级到版本 {latest + 1} 失败"):
+        services.open_app_database(path)  # the application's open: an automatic backup first
     assert path.read_bytes() == before
-    assert (tmp_path / "old.db.v1.bak").read_bytes() == before
+    kept = backup.auto_backups(path)
+    assert [b.reason for b in kept] == [backup.BEFORE_UPGRADE]
+    copy = sqlite3.connect(kept[0].path)
+    assert copy.execute("SELECT value FROM setting WHERE key = 'center_name'").fetchone() == ('"甲县"',)
+    copy.close()
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == latest
     assert [c[1] for c in conn.execute("PRAGMA table_info(setting)")] == ["key", "value"]
 
 
@@ -124,11 +130,12 @@ def test_good_migration_upgrades_old_file_and_keeps_data(tmp_path, monkeypatch):
     extra.mkdir()
     for n, p in dbmod.migrations():
         (extra / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
-    (extra / "0002_note.sql").write_text("ALTER TABLE setting ADD COLUMN note TEXT NOT NULL DEFAULT '';\n")
+    latest = dbmod.latest_version()
+    (extra / f"{latest + 1:04d}_note.sql").write_text("ALTER TABLE setting ADD COLUMN note TEXT NOT NULL DEFAULT '';\n")
     monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", extra)
-    assert migrate(path) == 1
+    assert migrate(path) == latest
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == latest + 1
     assert conn.execute("SELECT value, note FROM setting").fetchall() == [('"甲县"', "")]
 
 

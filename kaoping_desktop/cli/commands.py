@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dest", type=Path)
     p = sub.add_parser("restore", parents=[db_option], help="从备份文件恢复数据库")
     p.add_argument("backup_file", type=Path)
+    p = sub.add_parser("check", parents=[db_option], help="完整性检查与防篡改检查")
+    p = sub.add_parser("verify", parents=[db_option], help="查验评分表上的校验码")
+    p.add_argument("code", help="校验码，例如 3F2A-9C1B-07")
     return parser
 
 
@@ -79,12 +82,18 @@ def run(argv: list[str]) -> int:
     db_path = Path(getattr(args, "db", None) or default_database_path())
     try:
         if args.command == "restore":
-            from .. import backup
+            from ..services import custody
 
-            backup.restore(args.backup_file, db_path)
+            kept = custody.restore_database(args.backup_file, db_path)
             print(f"已从 {args.backup_file} 恢复到 {db_path}")
+            if kept:
+                print(f"恢复前的数据库已另存为 {kept}")
             return EXIT_OK
         services.open_app_database(db_path)
+        if args.command in _WRITES or (args.command == "settings" and args.value is not None):
+            from ..services import custody
+
+            custody.daily_backup()  # the day's rolling copy, before the first change of the day
         return _COMMANDS[args.command](args)
     except ImportRejected as exc:
         print(f"导入失败，未写入任何数据。共 {len(exc.errors)} 处错误：", file=sys.stderr)
@@ -226,13 +235,38 @@ def _export_roster(args) -> int:
 
 
 def _backup(args) -> int:
-    from .. import backup
-    from ..store.database import database
+    from ..services import custody
 
-    path = backup.backup_to(database.obj, args.dest)
+    path = custody.backup_database(args.dest)
     print(f"已备份到 {path}")
     return EXIT_OK
 
+
+def _check(args) -> int:
+    from ..services import custody
+
+    report = custody.check()
+    if report.ok:
+        print(f"检查通过：文件完整，审计日志 {report.audit_rows} 条首尾相接，已锁定月份 {report.months_checked} 个与锁定时一致。")
+        return EXIT_OK
+    print(f"检查发现 {len(report.findings)} 处问题：", file=sys.stderr)
+    for finding in report.findings:
+        print(f"  {finding}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _verify(args) -> int:
+    from ..services import custody
+
+    found = custody.verify(args.code)
+    stream = sys.stdout if found.unchanged else sys.stderr
+    for line in found.lines:
+        print(line, file=stream)
+    return EXIT_OK if found.unchanged else EXIT_BAD_INPUT
+
+
+# Commands that change the database: the day's automatic backup is made before them.
+_WRITES = {"import-roster", "import-incidents", "close-month", "reopen-month"}
 
 _COMMANDS = {
     "import-roster": _import_roster,
@@ -244,5 +278,7 @@ _COMMANDS = {
     "template": _template,
     "export": _export,
     "backup": _backup,
+    "check": _check,
+    "verify": _verify,
     "export-roster": _export_roster,
 }

@@ -82,7 +82,10 @@ def incident_row(
     window_name: str = "",
     person_name: str = "",
     void_reason: str = "",
+    clause_texts: Mapping[str, str] = {},
 ) -> IncidentRow:
+    """`clause_texts`: a closed month's clause texts as printed when it was closed (they win
+    over today's catalogue, where a clause may since have been reworded)."""
     month = inc.month
     found = standards.find_clause(inc.clause_code, month)
     std, clause = found if found else (None, None)
@@ -97,7 +100,7 @@ def incident_row(
         kind=std.kind if std else "",
         category_code=clause.category_code if clause else "",
         clause_code=inc.clause_code,
-        clause_text=clause.text if clause else "",
+        clause_text=clause_texts.get(inc.clause_code) or (clause.text if clause else ""),
         variant=inc.variant,
         count=inc.count,
         evidence_code=inc.evidence_code,
@@ -116,6 +119,7 @@ def incident_rows(
     evidence_names: Mapping[str, str],
     window_names: Mapping[str, str],
     person_names: Mapping[str, str],
+    clause_texts: Mapping[str, str] = {},
 ) -> list[IncidentRow]:
     return [
         incident_row(
@@ -124,6 +128,22 @@ def incident_rows(
             evidence_names,
             window_names.get(inc.window_code, ""),
             person_names.get(inc.person_id, inc.person_id or "") if inc.person_id else "",
+            clause_texts=clause_texts,
         )
         for inc in incidents
     ]
+
+
+def printed_labels(incidents: Iterable[Incident], standards: StandardSet, evidence_names: Mapping[str, str]) -> dict:
+    """The clause texts and evidence names a month's sheets print, kept with its snapshot
+    when it is closed, so that rewording the catalogue later never changes a signed month."""
+    clauses: dict[str, str] = {}
+    evidence: dict[str, str] = {}
+    for inc in incidents:
+        if inc.voided:
+            continue
+        if inc.clause_code not in clauses:
+            found = standards.find_clause(inc.clause_code, inc.month)
+            clauses[inc.clause_code] = found[1].text if found else ""
+        evidence[inc.evidence_code] = evidence_names.get(inc.evidence_code, inc.evidence_code)
+    return {"clauses": dict(sorted(clauses.items())), "evidence": dict(sorted(evidence.items()))}

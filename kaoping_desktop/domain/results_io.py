@@ -95,6 +95,12 @@ def to_snapshot(result: MonthResult) -> dict:
     }
 
 
+def closing_snapshot(result: MonthResult, labels: dict, scoring: dict) -> dict:
+    """What closing a month stores and hashes: the exact results, the clause texts and
+    evidence names as printed (incident_rows.printed_labels), and the settings used."""
+    return {**to_snapshot(result), "labels": labels, "settings": scoring}
+
+
 def from_snapshot(data: dict, closed: bool = True) -> MonthResult:
     windows = tuple(
         WindowResult(
@@ -131,7 +137,7 @@ def from_snapshot(data: dict, closed: bool = True) -> MonthResult:
     return MonthResult(data["month"], windows, people, closed=closed)
 
 
-__all__ = ["results_json", "to_snapshot", "from_snapshot", "year_json", "Fraction"]
+__all__ = ["results_json", "to_snapshot", "closing_snapshot", "from_snapshot", "year_json", "Fraction"]
 
 
 def year_json(result) -> dict:

@@ -44,6 +44,25 @@ class ScoringSettings:
         """Is `month` scored at all (scoring.md "The first evaluated month")?"""
         return self.first_month is None or month >= self.first_month
 
+    def scoring_part(self) -> dict:
+        """What a month's scores depend on, kept with a closed month's snapshot so that
+        `check` recomputes it as it was scored."""
+        return {
+            "grades": [[g.name, str(g.minimum)] for g in self.grades],
+            "red_flag_count": self.red_flag_count,
+            "red_flag_min_grade": self.red_flag_min_grade,
+        }
+
+    def with_scoring_part(self, part: dict) -> "ScoringSettings":
+        from dataclasses import replace
+
+        return replace(
+            self,
+            grades=tuple(Grade(name, Fraction(minimum)) for name, minimum in part["grades"]),
+            red_flag_count=int(part["red_flag_count"]),
+            red_flag_min_grade=part.get("red_flag_min_grade"),
+        )
+
     def validate(self) -> None:
         if self.red_flag_count < 0:
             raise ValueError("红旗窗口数量不能为负数")

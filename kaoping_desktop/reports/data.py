@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Iterable, Mapping
 
 from ..domain.calendar import month_bounds
+from ..domain.evidence_chain import YEAR, document_code, year_hash
 from ..domain.incident_rows import IncidentRow, shorten
 from ..domain.incident_rows import incident_rows as priced_rows
 from ..domain.incidents import Incident
@@ -47,16 +48,20 @@ def incident_rows(
     evidence: Iterable[EvidenceType] | Mapping[str, str],
     person_names: Mapping[str, str],
     window_names: Mapping[str, str],
+    labels: Mapping | None = None,
 ) -> list[IncidentRow]:
-    """The month's non-voided incidents, by date, window, clause."""
+    """The month's non-voided incidents, by date, window, clause. `labels`: a closed month's
+    clause texts and evidence names as they were when it was closed."""
     first, last = month_bounds(month)
     evidence_names = dict(evidence) if isinstance(evidence, Mapping) else {e.code: e.name for e in evidence}
+    evidence_names.update((labels or {}).get("evidence", {}))
     rows = priced_rows(
         (i for i in incidents if not i.voided and first <= i.date <= last),
         standards,
         evidence_names,
         window_names,
         person_names,
+        clause_texts=(labels or {}).get("clauses", {}),
     )
     rows.sort(key=lambda r: (r.date, r.window_code, clause_sort_key(r.clause_code), r.person_id or "", r.id or 0))
     return rows
@@ -118,12 +123,17 @@ class MonthReport:
     center_name: str
     signature_titles: tuple[str, ...]
     generated_at: datetime
-    code: str
+    content_hash: str  # the month's hash: each document's code derives from it
     person_names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def month(self) -> str:
         return self.result.month
+
+    def code_for(self, document: str, window_code: str = "") -> str:
+        """The verification code printed on a document of this month (formats.md: each
+        document has its own)."""
+        return document_code(self.content_hash, document, self.month, window_code)
 
     @property
     def closed(self) -> bool:
@@ -170,9 +180,11 @@ def build_month_report(
     center_name: str = "",
     signature_titles: Iterable[str] = (),
     generated_at: datetime | None = None,
+    content_hash: str = "",
+    labels: Mapping | None = None,
 ) -> MonthReport:
-    from .verification import verification_code
-
+    """`content_hash`: the month's hash (services.months.month_content_hash), from which each
+    document's code derives; `labels`: a closed month's clause texts and evidence names."""
     incidents = list(incidents)
     person_names = {p.id: p.name for p in people}
     person_names.update({p.person_id: p.name for p in result.people})
@@ -181,11 +193,11 @@ def build_month_report(
         result=result,
         window_standard=standards.for_month(WINDOW, result.month),
         staff_standard=standards.for_month(STAFF, result.month),
-        incidents=tuple(incident_rows(result.month, incidents, standards, evidence, person_names, window_names)),
+        incidents=tuple(incident_rows(result.month, incidents, standards, evidence, person_names, window_names, labels)),
         center_name=center_name,
         signature_titles=tuple(signature_titles),
         generated_at=generated_at or datetime.now().replace(microsecond=0),
-        code=verification_code(result, incidents),
+        content_hash=content_hash,
         person_names=person_names,
     )
 
@@ -258,8 +270,12 @@ class YearReport:
     center_name: str
     signature_titles: tuple[str, ...]
     generated_at: datetime
-    code: str
+    content_hash: str  # over the hashes of its months
     closed: bool  # every month in it is closed
+
+    @property
+    def code(self) -> str:
+        return document_code(self.content_hash, YEAR, str(self.year))
 
     @property
     def status_text(self) -> str:
@@ -269,13 +285,13 @@ class YearReport:
 def build_year_report(
     year: int | str,
     results_by_month: Mapping[str, MonthResult],
-    month_codes: Mapping[str, str],
+    month_hashes: Mapping[str, str],
     center_name: str = "",
     signature_titles: Iterable[str] = (),
     generated_at: datetime | None = None,
 ) -> YearReport:
-    from .verification import combined_code
-
+    """`month_hashes`: each month's hash; the annual summary's code derives from those of
+    its closed months (what `verify` can find again)."""
     months = annual_months(year, results_by_month)
     return YearReport(
         year=int(year),
@@ -284,7 +300,7 @@ def build_year_report(
         center_name=center_name,
         signature_titles=tuple(signature_titles),
         generated_at=generated_at or datetime.now().replace(microsecond=0),
-        code=combined_code([f"{m}:{month_codes.get(m, '')}" for m in months]),
+        content_hash=year_hash([(m, month_hashes.get(m, "")) for m in months]),
         closed=bool(months) and all(results_by_month[m].closed for m in months),
     )
 

@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from ..domain.evidence_chain import STAFF_SHEET, SUMMARY, WINDOW_SHEET
 from ..domain.numbers import display
 from ..domain.standards import WINDOW
 from .data import (
@@ -229,8 +230,9 @@ def _title_block(
     return story
 
 
-def _month_info(report: MonthReport, title: str) -> PageInfo:
-    return PageInfo(title, report.center_name, report.generated_at, report.code, draft=not report.closed)
+def _month_info(report: MonthReport, title: str, document: str, window_code: str = "") -> PageInfo:
+    code = report.code_for(document, window_code)
+    return PageInfo(title, report.center_name, report.generated_at, code, draft=not report.closed)
 
 
 # --- window score sheet -----------------------------------------------------------
@@ -378,7 +380,7 @@ def write_window_sheet(path: str | Path, report: MonthReport, window_code: str) 
     )
     story.append(t)
     story.append(_signature_block(report.signature_titles, styles, width))
-    _build(path, story, _month_info(report, f"{WINDOW_SHEET_TITLE}（{w.code} {month_label(report.month)}）"))
+    _build(path, story, _month_info(report, f"{WINDOW_SHEET_TITLE}（{w.code} {month_label(report.month)}）", WINDOW_SHEET, w.code))
     return path
 
 
@@ -427,7 +429,7 @@ def write_month_summary(path: str | Path, report: MonthReport) -> Path:
         for line in warned:
             story.append(_p(line, styles.body))
     story.append(_signature_block(report.signature_titles, styles, width * 0.7))
-    _build(path, story, _month_info(report, f"{SUMMARY_TITLE}（{month_label(report.month)}）"), pagesize)
+    _build(path, story, _month_info(report, f"{SUMMARY_TITLE}（{month_label(report.month)}）", SUMMARY), pagesize)
     return path
 
 
@@ -471,7 +473,7 @@ def write_staff_sheet(path: str | Path, report: MonthReport) -> Path:
     story.append(Spacer(1, 2 * mm))
     story.append(_p("注：各类别为该类别扣分（扣完为止）；首席分担为首席代表分担的窗口扣分。", styles.cell))
     story.append(_signature_block(report.signature_titles, styles, width))
-    _build(path, story, _month_info(report, f"{STAFF_TITLE}（{month_label(report.month)}）"))
+    _build(path, story, _month_info(report, f"{STAFF_TITLE}（{month_label(report.month)}）", STAFF_SHEET))
     return path
 
 

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..domain.evidence_chain import WORKBOOK
 from ..domain.numbers import round_half_up
 from ..domain.standards import STAFF, WINDOW
 from .data import DISQUALIFIED, RED_FLAG, MonthReport, YearReport, month_label
@@ -126,7 +127,7 @@ def month_workbook(report: MonthReport) -> Workbook:
         [RED_FLAG, "、".join(f"{w.code} {w.name}" for w in result.windows if w.red_flag) or "无"],
         [f"{DISQUALIFIED}窗口", "、".join(f"{w.code} {w.name}" for w in result.windows if w.disqualified) or "无"],
         ["扣分记录数", len(report.incidents)],
-        ["校验码", report.code],
+        ["校验码", report.code_for(WORKBOOK)],
         ["生成时间", f"{report.generated_at:%Y-%m-%d %H:%M:%S}"],
     ]
     ws = _sheet(wb, "汇总", ["项目", "内容"], summary, [16, 60])

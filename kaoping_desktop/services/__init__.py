@@ -50,9 +50,14 @@ def __getattr__(name: str):
 
 def open_app_database(path: str | Path):
     """Open the file (migrating it) and load the default standards on first start."""
-    db = open_database(path)
+    from .. import backup
+
+    db = open_database(path, keep_copy=lambda file: backup.auto_backup(file, backup.BEFORE_UPGRADE))
     if store_catalogue.seed_defaults():
         repository.audit("初始化", "database", str(path), "载入默认评分标准")
+    from .custody import seal_unsealed_months
+
+    seal_unsealed_months()  # months closed before the audit chain existed (once, after the upgrade)
     return db
 
 

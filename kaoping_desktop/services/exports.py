@@ -23,7 +23,9 @@ from ..domain.calendar import parse_month
 from ..reports import pdf, xlsx
 from ..reports.data import MonthReport, YearReport, build_month_report, build_year_report
 from .errors import InputError
-from .months import month_incidents, month_results, month_verification_code
+from ..domain.evidence_chain import STAFF_SHEET, SUMMARY, WINDOW_SHEET, WORKBOOK, YEAR, DocumentKey
+from . import custody
+from .months import month_content_hash, month_incidents, month_labels, month_results, month_verification_code
 from ..store import catalogue, repository
 
 Progress = Callable[[int, int], None]
@@ -65,6 +67,8 @@ def month_report(month: str, generated_at: datetime | None = None) -> MonthRepor
         center,
         titles,
         generated_at,
+        content_hash=month_content_hash(month, result),
+        labels=month_labels(month),
     )
 
 
@@ -83,14 +87,14 @@ def year_months(year: int) -> list[str]:
 def year_report(year: int | str, generated_at: datetime | None = None) -> YearReport:
     year = int(year)
     results = {}
-    codes = {}
+    hashes = {}
     for m in year_months(year):
         result = month_results(m)
         if result.windows:
             results[m] = result
-            codes[m] = month_verification_code(m, result)
+            hashes[m] = month_content_hash(m, result)
     center, titles = _settings()
-    return build_year_report(year, results, codes, center, titles, generated_at)
+    return build_year_report(year, results, hashes, center, titles, generated_at)
 
 
 # --- writing ----------------------------------------------------------------------
@@ -182,17 +186,29 @@ def export_month(
     if not report.result.evaluated:
         raise InputError(f"{report.month} 早于开始考评月份，未纳入考评，没有可导出的结果")
     jobs: list[tuple[Path, Callable[[Path], object]]] = []
+    issued: list[DocumentKey] = []
     if pdf_dir is not None:
         folder = Path(pdf_dir)
         folder.mkdir(parents=True, exist_ok=True)
         names = month_pdf_names(report)
         for w in sorted(report.result.windows, key=lambda x: x.code):
             jobs.append((folder / names[w.code], lambda p, code=w.code: pdf.write_window_sheet(p, report, code)))
+            issued.append(DocumentKey(WINDOW_SHEET, report.month, w.code))
         jobs.append((folder / names["summary"], lambda p: pdf.write_month_summary(p, report)))
         jobs.append((folder / names["staff"], lambda p: pdf.write_staff_sheet(p, report)))
+        issued += [DocumentKey(SUMMARY, report.month), DocumentKey(STAFF_SHEET, report.month)]
     if xlsx_file is not None:
         jobs.append((Path(xlsx_file), lambda p: xlsx.write_month_workbook(p, report)))
-    return _Batch(jobs, progress, cancelled).run()
+        issued.append(DocumentKey(WORKBOOK, report.month))
+    written = _Batch(jobs, progress, cancelled).run()
+    _register(report.content_hash, {key: report.code_for(key.document, key.window_code) for key in issued})
+    custody.log_export(report.month, written)
+    return written
+
+
+def _register(content_hash: str, codes: dict[DocumentKey, str]) -> None:
+    """What `verify CODE` looks up: every document written, by its code."""
+    custody.register_documents(codes, content_hash)
 
 
 def export_year(
@@ -209,7 +225,10 @@ def export_year(
         jobs.append((Path(pdf_file), lambda p: pdf.write_annual_summary(p, report)))
     if xlsx_file is not None:
         jobs.append((Path(xlsx_file), lambda p: xlsx.write_year_workbook(p, report)))
-    return _Batch(jobs, progress, cancelled).run()
+    written = _Batch(jobs, progress, cancelled).run()
+    _register(report.content_hash, {DocumentKey(YEAR, str(report.year)): report.code})
+    custody.log_export(str(report.year), written)
+    return written
 
 
 __all__ = [

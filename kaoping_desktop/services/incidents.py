@@ -19,6 +19,7 @@ from ..domain.standards import OTHER_EVIDENCE, STAFF, WINDOW, StandardSet
 from ..domain.validation import RosterView, check_incident
 from ..store import catalogue, repository
 from .errors import InputError
+from .months import month_labels
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,9 @@ def _rows(month: str, tuples: list[tuple]) -> list[IncidentRow]:
     standards = catalogue.load_standard_set()
     window_std, staff_std = (standards.for_month(kind, month) for kind in (WINDOW, STAFF))
     evidence = {e.code: e.name for e in catalogue.load_evidence()}
+    labels = month_labels(month)  # a closed month shows what it was printed with
+    evidence.update(labels.get("evidence", {}))
+    clause_texts = labels.get("clauses", {})
     rows = []
     priced_cache: dict[tuple[str, str, int], tuple] = {}
     for (id_, day, wcode, wname, pid, pname, kind, ccode, vname, count, ecode, ref, note, voided, reason) in tuples:
@@ -190,7 +194,7 @@ def _rows(month: str, tuples: list[tuple]) -> list[IncidentRow]:
                 kind=kind,
                 category_code=clause.category_code if clause else "",
                 clause_code=ccode,
-                clause_text=clause.text if clause else "",
+                clause_text=clause_texts.get(ccode) or (clause.text if clause else ""),
                 variant=vname,
                 count=count,
                 evidence_code=ecode,

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 from ..domain.calendar import month_bounds, parse_month
-from ..domain.results_io import from_snapshot, to_snapshot
+from ..domain.evidence_chain import MonthHash, month_hash
+from ..domain.incident_rows import printed_labels
+from ..domain.results_io import closing_snapshot, from_snapshot
+from ..domain.settings import ScoringSettings
 from ..domain.consequences import consequence_clauses, window_consequences
 from ..domain.annual import YearResult, score_year
 from ..domain.scoring import MonthResult, score_ledger
@@ -18,13 +21,14 @@ from .errors import ClosingRefused, InputError
 # --- results -----------------------------------------------------------------
 
 
-def compute_month(month: str) -> MonthResult:
+def compute_month(month: str, settings: ScoringSettings | None = None) -> MonthResult:
     """Score a month from the live data, ignoring any stored snapshot.
 
     Reads only the month's incidents (summed in SQL) and the year's incidents of
     clauses that carry a consequence, so its cost does not grow with history.
+    `settings`: as stored with a closed month (the tamper check recomputes with them).
     """
-    settings = repository.scoring_settings()
+    settings = settings or repository.scoring_settings()
     if not settings.evaluates(month):
         return MonthResult(month, (), (), evaluated=False)
     standards = catalogue.load_standard_set()
@@ -53,13 +57,48 @@ def month_results(month: str) -> MonthResult:
     return compute_month(month)
 
 
+def stored_snapshot(month: str) -> dict | None:
+    """A closed month's snapshot as stored (results, labels as printed, settings), or None."""
+    row = repository.month_row(month)
+    if row is None or not row.closed or not row.results_json:
+        return None
+    return json.loads(row.results_json)
+
+
+def month_labels(month: str) -> dict:
+    """The clause texts and evidence names a closed month was printed with ({} when open)."""
+    snapshot = stored_snapshot(parse_month(month))
+    return (snapshot or {}).get("labels", {})
+
+
+def live_snapshot(month: str, result: MonthResult, incidents) -> dict:
+    """What closing the month now would store."""
+    standards = catalogue.load_standard_set()
+    evidence = {e.code: e.name for e in catalogue.load_evidence()}
+    labels = printed_labels(incidents, standards, evidence)
+    return closing_snapshot(result, labels, repository.scoring_settings().scoring_part())
+
+
+def month_content_hash(month: str, result: MonthResult | None = None) -> str:
+    """The hash behind every code printed for the month: a closed month's sealed hash (as
+    written into the audit chain when it was closed), else the live data's."""
+    month = parse_month(month)
+    row = repository.month_row(month)
+    if row is not None and row.closed and row.snapshot_hash:
+        return row.snapshot_hash
+    incidents = month_incidents(month)
+    snapshot = stored_snapshot(month) or live_snapshot(month, result or month_results(month), incidents)
+    return month_hash(snapshot, incidents).combined
+
+
 def month_verification_code(month: str, result: MonthResult | None = None) -> str:
-    """The code printed on the month's sheets (the results tab passes the result it has).
-    Here, not in exports, so the window gets it without loading reportlab and openpyxl."""
-    from ..reports.verification import verification_code
+    """The code of the month's summary sheet, which the results tab shows beside the figures
+    (the tab passes the result it has). Here, not in exports, so the window gets it
+    without loading reportlab and openpyxl."""
+    from ..domain.evidence_chain import SUMMARY, document_code
 
     month = parse_month(month)
-    return verification_code(result or month_results(month), month_incidents(month))
+    return document_code(month_content_hash(month, result), SUMMARY, month)
 
 
 def month_incidents(month: str):
@@ -81,8 +120,24 @@ def year_results(year: int | str) -> YearResult:
     return score_year(year, {m: month_results(m) for m in months}, settings.annual_awards)
 
 
-def close_month(month: str) -> MonthResult:
+def _auto_backup(reason: str) -> None:
+    """The file as it was, kept in the automatic backup folder before a month changes state."""
+    from .. import backup
+    from ..store.database import current_path
+
+    backup.auto_backup(current_path(), reason)
+
+
+def close_month(month: str, keep_copy: bool = True) -> MonthResult:
+    """Close (锁定) the month: its results, labels and hash are stored and chained.
+    keep_copy=False only for generating test centers (no automatic backup first)."""
     month = parse_month(month)
+    if repository.is_closed(month):
+        raise ClosingRefused(f"{month} 已经锁定")
+    from ..backup import BEFORE_CLOSE
+
+    if keep_copy:
+        _auto_backup(BEFORE_CLOSE)
     with repository.transaction(month):
         if repository.is_closed(month):
             raise ClosingRefused(f"{month} 已经锁定")
@@ -94,11 +149,34 @@ def close_month(month: str) -> MonthResult:
             raise ClosingRefused(f"{month} 没有在岗窗口，无需锁定")
         if result.blocking_warnings:
             raise ClosingRefused(f"{month} 不能锁定：" + "；".join(result.blocking_warnings))
+        incidents = month_incidents(month)
+        snapshot = live_snapshot(month, result, incidents)
+        hashes = month_hash(snapshot, incidents)
         repository.store_closed_month(
-            month, to_snapshot(result), catalogue.version_row(WINDOW, month), catalogue.version_row(STAFF, month)
+            month,
+            snapshot,
+            catalogue.version_row(WINDOW, month),
+            catalogue.version_row(STAFF, month),
+            hashes.combined,
         )
-        repository.audit("锁定月份", "month", month, {"windows": len(result.windows), "people": len(result.people)})
+        repository.audit(CLOSE_ACTION, "month", month, seal_detail(result, hashes))
     return MonthResult(result.month, result.windows, result.people, closed=True)
+
+
+CLOSE_ACTION = "锁定月份"
+SEAL_ACTION = "封存已锁定月份"  # a month closed before the chain existed, sealed on upgrade
+REOPEN_ACTION = "重新开放月份"
+
+
+def seal_detail(result: MonthResult, hashes: MonthHash) -> dict:
+    """The audit row that puts a closed month's hash into the chain."""
+    return {
+        "windows": len(result.windows),
+        "people": len(result.people),
+        "snapshot_hash": hashes.combined,
+        "results_hash": hashes.results,
+        "incidents_hash": hashes.incidents,
+    }
 
 
 def reopen_month(month: str, reason: str) -> None:
@@ -106,12 +184,17 @@ def reopen_month(month: str, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise InputError("重新开放月份必须填写理由")
+    if not repository.is_closed(month):
+        raise InputError(f"{month} 没有锁定，无需重新开放")
+    from ..backup import BEFORE_REOPEN
+
+    _auto_backup(BEFORE_REOPEN)
     with repository.transaction(month):
         if not repository.is_closed(month):
             raise InputError(f"{month} 没有锁定，无需重新开放")
         previous = repository.reopen_closed_month(month, reason)
         # The official results as they were stay in the audit log.
-        repository.audit("重新开放月份", "month", month, {"reason": reason, "previous_results": previous})
+        repository.audit(REOPEN_ACTION, "month", month, {"reason": reason, "previous_results": previous})
 
 
 def month_status(month: str) -> dict:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 from peewee import SqliteDatabase
 
@@ -148,19 +148,30 @@ def check_backup(path: Path) -> int:
     if app_id != APPLICATION_ID or version < 1:
         raise UnusableFile(f"{path.name} 不是本程序的数据库备份（空数据库或其他程序的文件）")
     try:
-        conn = sqlite3.connect(read_only_uri(path), uri=True)
-        try:
-            found = _schema(conn)
-            integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        finally:
-            conn.close()
+        schema, integrity = _schema_and_integrity(path, version)
     except sqlite3.DatabaseError as exc:
         raise UnusableFile(f"{path.name} 无法读取：{exc}") from exc
+    if schema:
+        raise UnusableFile(f"{path.name} 不是完整的本程序数据库（{schema}），不能用于恢复")
+    if integrity:
+        raise UnusableFile(f"{path.name} 完整性检查未通过：{integrity}")
+    return version
+
+
+def _schema_and_integrity(path: Path, version: int) -> tuple[str, str]:
+    """("" or what differs from the schema of `version`, "" or what integrity_check found)."""
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
+    try:
+        found = _schema(conn)
+        integrity = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+    finally:
+        conn.close()
     expected = expected_schema(version)
+    schema = ""
     if found != expected:
         missing = sorted(name for kind, name, _sql in expected - found)
         extra = sorted(name for kind, name, _sql in found - expected)
-        detail = "；".join(
+        schema = "；".join(
             part
             for part in (
                 f"缺少或被改动：{'、'.join(missing)}" if missing else "",
@@ -168,14 +179,36 @@ def check_backup(path: Path) -> int:
             )
             if part
         )
-        raise UnusableFile(f"{path.name} 不是完整的本程序数据库（{detail}），不能用于恢复")
-    if integrity != "ok":
-        raise UnusableFile(f"{path.name} 完整性检查未通过：{integrity}")
-    return version
+    return schema, "" if integrity == ["ok"] else "；".join(integrity)
 
 
-def migrate(path: Path) -> int:
-    """Bring the file up to the latest schema version; returns the version it had."""
+def check_open_file(path: Path) -> list[str]:
+    """What the full integrity check and the schema check find in the program's own file
+    (`check`): [] when both hold. Triggers dropped or altered (the closed-month locks, the
+    append-only log) are findings too."""
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+        schema, integrity = _schema_and_integrity(path, version)
+    except sqlite3.DatabaseError as exc:
+        return [f"数据库文件无法完整读取：{exc}"]
+    findings = []
+    if integrity:
+        findings.append(f"完整性检查未通过：{integrity}")
+    if schema:
+        findings.append(f"数据库结构与本程序版本 {version} 的结构不同（{schema}）：锁定月份或日志的保护可能已被去除")
+    return findings
+
+
+def migrate(path: Path, keep_copy: Callable[[Path], object] | None = None) -> int:
+    """Bring the file up to the latest schema version; returns the version it had.
+
+    `keep_copy(path)` is called before an existing file is upgraded (the application
+    passes its automatic backup, so the file as it was stays restorable).
+    """
     if path.exists() and path.stat().st_size:
         recover_after_crash(path)
         _, version = check_file(path, daily=True)
@@ -184,9 +217,8 @@ def migrate(path: Path) -> int:
     pending = [(n, p) for n, p in migrations() if n > version]
     if not pending:
         return version
-    if version > 0:
-        # Keep the file as it was before the upgrade, next to it.
-        shutil.copy2(path, path.with_name(f"{path.name}.v{version}.bak"))
+    if version > 0 and keep_copy is not None:
+        keep_copy(path)
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         for number, script in pending:
@@ -206,11 +238,11 @@ def migrate(path: Path) -> int:
     return version
 
 
-def open_database(path: str | Path) -> SqliteDatabase:
+def open_database(path: str | Path, keep_copy: Callable[[Path], object] | None = None) -> SqliteDatabase:
     """Open (creating if needed) and migrate the file, and bind the models to it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    migrate(path)
+    migrate(path, keep_copy)
     db = SqliteDatabase(
         str(path),
         pragmas={"foreign_keys": 1, "synchronous": 2, "busy_timeout": 5000},

@@ -173,6 +173,7 @@ class ScoringMonth(BaseModel):
     staff_version = ForeignKeyField(StandardVersion, null=True, on_delete="RESTRICT", backref="+")
     reopened_at = TimestampField(null=True)
     reopen_reason = TextField(default="")
+    snapshot_hash = TextField(default="")
 
 
 class AuditLog(BaseModel):
@@ -182,6 +183,19 @@ class AuditLog(BaseModel):
     entity = TextField(default="")
     entity_id = TextField(default="")
     detail = TextField(default="")
+    prev_hash = TextField(default="")
+    hash = TextField(default="")
+
+
+class IssuedDocument(BaseModel):
+    """A printed or exported document, by its verification code."""
+
+    code = TextField(primary_key=True)
+    document = TextField()
+    period = TextField()
+    window_code = TextField(default="")
+    content_hash = TextField()
+    issued_at = TimestampField(default=now)
 
 
 class Setting(BaseModel):
@@ -203,5 +217,6 @@ ALL_MODELS = [
     Incident,
     ScoringMonth,
     AuditLog,
+    IssuedDocument,
     Setting,
 ]

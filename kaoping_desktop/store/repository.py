@@ -105,7 +105,10 @@ def actor() -> str:
 def audit(action: str, entity: str = "", entity_id: str = "", detail: dict | str = "") -> None:
     if not isinstance(detail, str):
         detail = json.dumps(detail, ensure_ascii=False, default=str)
-    AuditLog.create(actor=actor(), action=action, entity=entity, entity_id=str(entity_id), detail=detail)
+    from .evidence import append_audit  # the chain: every row hashes its predecessor
+
+    at = now().isoformat(sep=" ", timespec="seconds")
+    append_audit(at, actor(), action, entity, str(entity_id), detail)
 
 
 # --- roster ------------------------------------------------------------------
@@ -517,8 +520,8 @@ def ensure_month_open(month: str) -> None:
         raise MonthClosedError(month)
 
 
-def store_closed_month(month: str, snapshot: dict, window_version, staff_version) -> None:
-    """Mark the month closed with its official results (call inside `transaction`)."""
+def store_closed_month(month: str, snapshot: dict, window_version, staff_version, snapshot_hash: str = "") -> None:
+    """Mark the month closed with its official results and their hash (call inside `transaction`)."""
     row = month_row(month) or ScoringMonth.create(month=month)
     row.closed = True
     row.closed_by = actor()
@@ -526,6 +529,7 @@ def store_closed_month(month: str, snapshot: dict, window_version, staff_version
     row.results_json = json.dumps(snapshot, ensure_ascii=False)
     row.window_version = window_version
     row.staff_version = staff_version
+    row.snapshot_hash = snapshot_hash
     row.save()
 
 
@@ -536,6 +540,7 @@ def reopen_closed_month(month: str, reason: str) -> str | None:
     row.closed = False
     row.reopened_at = now()
     row.reopen_reason = reason
+    row.snapshot_hash = ""
     row.save()
     return previous
 
@@ -553,7 +558,8 @@ DEFAULT_SETTINGS = {
     "previous_month_until_day": DEFAULT_PREVIOUS_MONTH_UNTIL_DAY,
 }
 # Window state (geometry, last tab, month…): remembered per database, never audited.
-UNAUDITED_SETTINGS = {"ui_state"}
+# The last USB backup: the backup itself is in the log.
+UNAUDITED_SETTINGS = {"ui_state", "last_manual_backup"}
 
 
 def get_setting(key: str):
