@@ -1,11 +1,8 @@
 """The pure part of the reports: annual rows, category lines."""
 
 import json
-import re
-from datetime import date
 from fractions import Fraction
 
-from kaoping_desktop.domain.incidents import Incident
 from kaoping_desktop.domain.scoring import MonthResult, PersonResult, WindowResult
 from kaoping_desktop.domain.standards import Standard, standard_from_dict
 from kaoping_desktop.paths import resources_dir

@@ -83,6 +83,18 @@ def test_an_incident_changed_under_a_closed_month_is_found(closed_center):
     assert f"{MONTH} 的扣分记录在锁定后被改动" in done.stderr
 
 
+def test_a_damaged_file_fails_check(closed_center):
+    data = bytearray(closed_center.read_bytes())
+    data[4096 * 3 : 4096 * 3 + 512] = b"\xff" * 512  # a page of the file overwritten
+    closed_center.write_bytes(bytes(data))
+    raw_conn = sqlite3.connect(closed_center)  # the daily quick check already ran today: force it
+    raw_conn.execute("DELETE FROM setting WHERE key = 'integrity_checked_on'")
+    raw_conn.commit()
+    raw_conn.close()
+    done = check(closed_center)
+    assert done.returncode == 2 and "检查发现" in done.stderr
+
+
 def test_the_audit_log_refuses_update_and_delete(closed_center):
     conn = sqlite3.connect(closed_center)
     for sql in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):

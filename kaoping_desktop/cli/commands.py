@@ -89,7 +89,14 @@ def run(argv: list[str]) -> int:
             if kept:
                 print(f"恢复前的数据库已另存为 {kept}")
             return EXIT_OK
-        services.open_app_database(db_path)
+        if args.command == "check":
+            try:
+                services.open_app_database(db_path)
+            except DatabaseError as exc:  # a file that cannot even be opened fails the check
+                print(f"检查发现问题：{exc}", file=sys.stderr)
+                return EXIT_BAD_INPUT
+        else:
+            services.open_app_database(db_path)
         if args.command in _WRITES or (args.command == "settings" and args.value is not None):
             from ..services import custody
 

@@ -17,7 +17,6 @@ from .. import backup
 from ..domain.calendar import parse_month
 from ..domain.evidence_chain import (
     DOCUMENT_LABELS,
-    WINDOW_SHEET,
     YEAR,
     DocumentKey,
     document_code,

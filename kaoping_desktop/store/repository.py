@@ -31,7 +31,6 @@ from ..domain.settings import (
 )
 from .models import (
     Assignment,
-    AuditLog,
     EvidenceType,
     Incident,
     Person,
