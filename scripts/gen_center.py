@@ -46,7 +46,7 @@ from kaoping_desktop.store import catalogue, repository  # noqa: E402
 from kaoping_desktop.store.database import close_database, latest_version  # noqa: E402
 from kaoping_desktop.store.models import database  # noqa: E402
 
-VERSION = 2  # bump whenever the generated data change: the cache key
+VERSION = 3  # bump whenever the generated data change: the cache key
 OPEN_MONTH = "2026-10"
 N_WINDOWS = 120
 N_PEOPLE = 800

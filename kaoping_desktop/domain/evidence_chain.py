@@ -129,15 +129,16 @@ def verify_chain(rows: Iterable[AuditRecord]) -> list[ChainBreak]:
 # --- a month's snapshot ---------------------------------------------------------------
 
 
-def _incident_lines(identities: Iterable[Sequence]) -> Iterator[str]:
-    for identity in sorted(_dumps(list(i)) for i in identities):
-        yield identity
+def _identity_line(identity: Sequence) -> str:
+    # Unit separators between fields: texts hold no control characters (validation refuses them).
+    return "\x1f".join(map(str, identity))
 
 
 def incidents_hash(identities: Iterable[Sequence]) -> str:
-    """Over the month's non-voided incidents (their identities, order-free)."""
+    """Over the month's non-voided incidents (their identities, order-free; a date and its
+    ISO text hash alike)."""
     digest = hashlib.sha256()
-    for line in _incident_lines(identities):
+    for line in sorted(map(_identity_line, identities)):
         digest.update(line.encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
@@ -163,12 +164,15 @@ class MonthHash:
         return snapshot_hash(self.results, self.incidents)
 
 
-def month_hash(snapshot: dict, incidents: Iterable) -> MonthHash:
-    """A month's hashes from its snapshot (closing_snapshot, or the stored one) and its
-    incidents (domain Incident objects; voided ones and other months are left out)."""
-    month = snapshot["month"]
-    identities = (inc.identity() for inc in incidents if not inc.voided and inc.month == month)
+def month_hash(snapshot: dict, identities: Iterable[Sequence]) -> MonthHash:
+    """A month's hashes from its snapshot (closing_snapshot, or the stored one) and the
+    identities of its non-voided incidents (`Incident.identity()`)."""
     return MonthHash(results_hash(snapshot), incidents_hash(identities))
+
+
+def identities_of(month: str, incidents: Iterable) -> Iterator[tuple]:
+    """The identities of a month's non-voided incidents among domain Incident objects."""
+    return (inc.identity() for inc in incidents if not inc.voided and inc.month == month)
 
 
 # --- codes ----------------------------------------------------------------------------
@@ -227,6 +231,7 @@ __all__ = [
     "incidents_hash",
     "month_document_keys",
     "MonthHash",
+    "identities_of",
     "month_hash",
     "normalise_code",
     "results_hash",

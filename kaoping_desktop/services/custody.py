@@ -36,7 +36,6 @@ from .months import (
     SEAL_ACTION,
     compute_month,
     month_content_hash,
-    month_incidents,
     seal_detail,
 )
 
@@ -154,7 +153,7 @@ def seal_unsealed_months() -> list[str]:
         with repository.transaction(month):
             stored = evidence.stored_month(month)
             snapshot = json.loads(stored.results_json)
-            hashes = month_hash(snapshot, month_incidents(stored.month))
+            hashes = month_hash(snapshot, repository.month_identities(stored.month))
             evidence.set_snapshot_hash(stored.month, hashes.combined)
             repository.audit(SEAL_ACTION, "month", stored.month, seal_detail(from_snapshot(snapshot), hashes))
         sealed.append(stored.month)
@@ -223,7 +222,7 @@ def check() -> CheckReport:
         except ValueError:
             report.findings.append(f"{month} 存储的正式结果无法读取")
             continue
-        hashes = month_hash(snapshot, month_incidents(month))
+        hashes = month_hash(snapshot, repository.month_identities(month))
         if hashes.results != seal.results_hash:
             report.findings.append(f"{month} 存储的正式结果（分数、名次或打印用的条款与依据名称）在锁定后被改动")
         if hashes.incidents != seal.incidents_hash:
@@ -331,7 +330,7 @@ def check_month(month: str) -> list[str]:
         return [f"{month} 已锁定，但审计日志中没有它的锁定记录"]
     findings = []
     snapshot = json.loads(stored.results_json or "{}")
-    hashes = month_hash(snapshot, month_incidents(month))
+    hashes = month_hash(snapshot, repository.month_identities(month))
     if stored.snapshot_hash != seal.snapshot_hash:
         findings.append("存储的校验值与锁定时的审计记录不一致。")
     if hashes.results != seal.results_hash:

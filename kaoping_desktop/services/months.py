@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..domain.calendar import month_bounds, parse_month
-from ..domain.evidence_chain import MonthHash, month_hash
+from ..domain.evidence_chain import MonthHash, identities_of, month_hash
 from ..domain.incident_rows import printed_labels
 from ..domain.results_io import closing_snapshot, from_snapshot
 from ..domain.settings import ScoringSettings
@@ -88,7 +88,7 @@ def month_content_hash(month: str, result: MonthResult | None = None) -> str:
         return row.snapshot_hash
     incidents = month_incidents(month)
     snapshot = stored_snapshot(month) or live_snapshot(month, result or month_results(month), incidents)
-    return month_hash(snapshot, incidents).combined
+    return month_hash(snapshot, identities_of(month, incidents)).combined
 
 
 def month_verification_code(month: str, result: MonthResult | None = None) -> str:
@@ -151,7 +151,7 @@ def close_month(month: str, keep_copy: bool = True) -> MonthResult:
             raise ClosingRefused(f"{month} 不能锁定：" + "；".join(result.blocking_warnings))
         incidents = month_incidents(month)
         snapshot = live_snapshot(month, result, incidents)
-        hashes = month_hash(snapshot, incidents)
+        hashes = month_hash(snapshot, identities_of(month, incidents))
         repository.store_closed_month(
             month,
             snapshot,

@@ -282,6 +282,20 @@ def load_incidents(first: date | None = None, last: date | None = None, include_
     ]
 
 
+def month_identities(month: str) -> list[tuple]:
+    """The month's non-voided incidents as `Incident.identity()` tuples (dates as ISO text),
+    straight from SQL: what a closed month's hash covers."""
+    first, last = month_bounds(month)
+    cursor = database.execute_sql(
+        "SELECT i.date, w.code, coalesce(p.staff_no, ''), i.clause_code, i.variant, i.count, e.code,"
+        " i.reference, i.note FROM incident i JOIN service_window w ON w.id = i.window_id"
+        " LEFT JOIN person p ON p.id = i.person_id JOIN evidence_type e ON e.id = i.evidence_type_id"
+        " WHERE i.date >= ? AND i.date <= ? AND i.voided = 0",
+        (first.isoformat(), last.isoformat()),
+    )
+    return cursor.fetchall()
+
+
 def month_ledger_lines(month: str) -> list[LedgerLine]:
     """The month's non-voided incidents summed in SQL: window-standard incidents per window, day,
     clause and variant (the day finds the chief; the person is left out); staff-standard ones
