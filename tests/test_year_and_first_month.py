@@ -69,7 +69,9 @@ def test_operator_goes_into_every_audit_row(center):
     settings.set_value("operator", "王会计")
     deduct("W01", date(2026, 10, 2))
     services.close_month("2026-10")
-    latest = repository.AuditLog.select().order_by(repository.AuditLog.id.desc()).first()
+    from kaoping_desktop.store.models import AuditLog
+
+    latest = AuditLog.select().order_by(AuditLog.id.desc()).first()
     assert (latest.action, latest.actor) == ("锁定月份", "王会计")
 
 

@@ -3,6 +3,8 @@ the database, MainWindow."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -97,6 +99,50 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+# The window, once it exists: the error handler hands it a write refused because another
+# program replaced the database file (see `install_error_handler`).
+_main_window = None
+
+
+def _sqlite_code(error: BaseException) -> int | None:
+    """SQLite's extended error code anywhere in the chain (peewee wraps sqlite3's errors)."""
+    seen = set()
+    stack = [error]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        code = getattr(current, "sqlite_errorcode", None)
+        if code is not None:
+            return code
+        wrapped = [a for a in getattr(current, "args", ()) if isinstance(a, BaseException)]
+        stack.extend([current.__cause__, current.__context__, *wrapped])
+    return None
+
+
+SQLITE_READONLY_DBMOVED = 1032  # a write into a file that was renamed or replaced since it was opened
+
+
+def file_replaced_error(error: BaseException) -> bool:
+    """SQLite refused a write because the open file is no longer the one at its path
+    (another copy restored a backup over it): nothing was written. The store refuses such
+    a write itself (DatabaseReplaced); SQLite's own refusal is the net under it."""
+    from ..store.repository import DatabaseReplaced
+
+    return isinstance(error, DatabaseReplaced) or _sqlite_code(error) == SQLITE_READONLY_DBMOVED
+
+
+def database_busy_error(error: BaseException) -> bool:
+    """Another program held the database's lock too long (SQLITE_BUSY / SQLITE_LOCKED)."""
+    from ..store.repository import DatabaseBusy
+
+    if isinstance(error, DatabaseBusy):
+        return True
+    code = _sqlite_code(error)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
 def install_error_handler(log_file: Path) -> None:
     """Unexpected errors: the details into a log file beside the database, a Chinese message
     on screen, never a bare traceback in a console the clerk does not see."""
@@ -115,9 +161,23 @@ def install_error_handler(log_file: Path) -> None:
         pass  # a read-only folder: the message on screen still comes
 
     def hook(kind, error, trace) -> None:
-        log.error("未处理的错误", exc_info=(kind, error, trace))
+        from ..store.repository import DatabaseBusy
+
         if issubclass(kind, KeyboardInterrupt):
+            log.error("未处理的错误", exc_info=(kind, error, trace))
             return
+        if isinstance(error, BaseException) and file_replaced_error(error) and _main_window is not None:
+            # Not a program error: another copy replaced the file; SQLite wrote nothing.
+            log.warning("写入被拒绝：数据库文件已被另一个程序替换（%s）", error)
+            _main_window.write_refused_file_replaced()
+            return
+        if isinstance(error, BaseException) and database_busy_error(error):
+            # A lock held by another program past the busy timeout: nothing was written.
+            log.warning("数据库正忙：%s", error)
+            message = str(error) if isinstance(error, DatabaseBusy) else str(DatabaseBusy())
+            QMessageBox.warning(QApplication.activeWindow(), "数据库正忙", message)
+            return
+        log.error("未处理的错误", exc_info=(kind, error, trace))
         QMessageBox.critical(
             QApplication.activeWindow(),
             "程序错误",
@@ -129,30 +189,56 @@ def install_error_handler(log_file: Path) -> None:
 
 
 def run_gui(db_path: str | Path | None) -> int:
+    global _main_window
+    import logging
+
     from .. import services
     from ..paths import default_database_path
     from ..store.database import DatabaseError
+    from .single_instance import SingleInstance, bring_forward, tell_already_open
 
     app = setup_application()
     path = Path(db_path) if db_path else default_database_path()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        services.open_app_database(path)
-    except (DatabaseError, OSError) as exc:
+    except OSError as exc:
         QMessageBox.critical(None, "无法打开数据库", f"无法打开数据库文件：\n{path}\n\n{exc}")
         return 1
-
-    from .main_window import MainWindow
-
-    from ..services import desktop
-
-    install_error_handler(path.with_name("kaoping-desktop.log"))
-    window = MainWindow()
-    window.show()
-    # Once the window is on screen: the first-start questions on a new database, else the
-    # operator (asked only while none is set).
-    QTimer.singleShot(0, window.start_up)
+    # One window per database file: a second start brings the first forward and leaves,
+    # before it opens (or upgrades, or checks) the file.
+    guard = SingleInstance(path)
+    if not guard.acquire():
+        return tell_already_open(path)
     try:
-        return app.exec()
+        try:
+            services.open_app_database(path)
+        except (DatabaseError, OSError) as exc:
+            QMessageBox.critical(None, "无法打开数据库", f"无法打开数据库文件：\n{path}\n\n{exc}")
+            return 1
+
+        from .main_window import MainWindow
+
+        from ..services import desktop
+
+        install_error_handler(path.with_name("kaoping-desktop.log"))
+        log = logging.getLogger("kaoping")
+        window = MainWindow()
+        _main_window = window
+
+        def come_forward() -> None:
+            log.info("另一次启动请求显示窗口：已切换到已打开的窗口")
+            bring_forward(window)
+
+        guard.come_forward.connect(come_forward)
+        window.show()
+        log.info("窗口已启动（进程 %s）：%s", os.getpid(), path)
+        # Once the window is on screen: the first-start questions on a new database, else the
+        # operator (asked only while none is set).
+        QTimer.singleShot(0, window.start_up)
+        try:
+            return app.exec()
+        finally:
+            _main_window = None
+            desktop.close()
     finally:
-        desktop.close()
+        guard.release()

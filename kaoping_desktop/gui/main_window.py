@@ -14,10 +14,11 @@ the window remembers its geometry, tab, splitters, column widths and month
 from __future__ import annotations
 
 import gc
+import os
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer
+from PySide6.QtCore import QEvent, QFileSystemWatcher, QObject, QStringListModel, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QTabWidget,
     QWidget,
 )
@@ -34,6 +36,7 @@ from .. import __version__, backup, services
 from ..domain.validation import ImportRejected
 from ..services import desktop, roster_view
 from ..services import settings as settings_service
+from ..store.database import UnusableFile
 from .app_state import INCIDENTS, ROSTER, SETTINGS, AppState
 from .entry_tab import EntryTab
 from .month_picker import MonthPicker
@@ -41,7 +44,7 @@ from .results_tab import ResultsTab
 from .roster_tab import RosterTab
 from .settings_tab import SettingsTab
 from .standards_tab import StandardsTab
-from .tasks import run_task
+from .tasks import BackgroundCall, run_task
 from .uiload import load_into, load_ui
 from .window_state import GUIDE_HIDDEN, MONTH, WindowMemory, remembered_month
 
@@ -61,10 +64,24 @@ TABS = (
 
 # How long after the first paint the shown tab is built (unnoticed by the clerk).
 AFTER_FIRST_PAINT_MS = 50
+# After the database's folder changed: a moment for the other program to finish, then look.
+FILE_CHECK_DELAY_MS = 150
 
 
 def window_title(center_name: str) -> str:
     return f"{center_name}{APP_TITLE_SUFFIX}"
+
+
+def file_identity(path: str | Path | None) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path` (None if there is none): a file put in its
+    place (os.replace by a restore) has another one, however alike its contents."""
+    if path is None:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def _saver(tab: QWidget):
@@ -186,9 +203,25 @@ class MainWindow(QMainWindow):
 
         self.operatorLabel = QLabel(self)
         self.dbLabel = QLabel(self)
+        self.backupStatusLabel = QLabel(self)
+        self.backupStatusLabel.setObjectName("backupStatusLabel")
+        self.statusBar().addPermanentWidget(self.backupStatusLabel)
         self.statusBar().addPermanentWidget(self.operatorLabel)
         self.statusBar().addPermanentWidget(self.dbLabel)
-        self.retitle()
+        self.retitle()  # the backup status is read after the first paint (`_after_first_paint`)
+
+        # The file this window has open: another copy restoring a backup puts a new file in
+        # its place (see `check_database_file`).
+        self._restoring = False
+        self._db_path = desktop.database_path()
+        self._file_id = file_identity(self._db_path)
+        self._missing_told = False
+        self._file_check = QTimer(self)
+        self._file_check.setSingleShot(True)
+        self._file_check.setInterval(FILE_CHECK_DELAY_MS)
+        self._file_check.timeout.connect(self.check_database_file)
+        self.file_watcher: QFileSystemWatcher | None = None  # from the first paint to closing
+        self._daily_backup: BackgroundCall | None = None
         self.memory.restore()
         self.memory.restore_tab()
         self.tabs.currentChanged.connect(self._build_current)
@@ -227,6 +260,9 @@ class MainWindow(QMainWindow):
                 self._swapping = False
             placeholder.deleteLater()
             self.memory.restore_page(widget)
+            requested = getattr(widget, "backup_requested", None)  # 月度结果's reminder after closing
+            if requested is not None:
+                requested.connect(self.choose_backup_folder)
         return widget
 
     def built_tabs(self) -> list[tuple[QWidget, str]]:
@@ -236,6 +272,10 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         self._build_current()
         self._check_guide()
+        if not self.backupStatusLabel.text():
+            self.update_backup_status()
+        self._watch_database_folder()
+        self._start_daily_backup()
         # What start-up built lives as long as the window: keep the collector from walking
         # it again and again (its full passes were the GUI thread's longest pauses).
         gc.freeze()
@@ -283,7 +323,10 @@ class MainWindow(QMainWindow):
             self.retitle()
 
     def _month_changed(self, month: str) -> None:
-        settings_service.save_ui_state({MONTH: month})  # remembered even if the program is killed
+        try:
+            settings_service.save_ui_state({MONTH: month})  # remembered even if the program is killed
+        except Exception:  # noqa: BLE001 - a convenience (another program writing, say): remembered again when leaving
+            pass
 
     def retitle(self) -> None:
         self.setWindowTitle(window_title(settings_service.get_value("center-name")))
@@ -450,6 +493,8 @@ class MainWindow(QMainWindow):
 
     def stop_workers(self) -> None:
         """Let background readers finish before the database is closed or replaced."""
+        if self._daily_backup is not None:
+            self._daily_backup.stop(timeout_s=120)
         for tab, _label in self.built_tabs():
             stop = getattr(tab, "stop_work", None)
             if callable(stop):
@@ -468,6 +513,7 @@ class MainWindow(QMainWindow):
         except Exception:  # noqa: BLE001 - remembering is a convenience; it never stops quitting
             pass
         self.stop_workers()
+        self._stop_watching()
         super().closeEvent(event)
 
     # -- messages (window-modal but not blocking, so tests can read them) ---------------
@@ -508,6 +554,8 @@ class MainWindow(QMainWindow):
 
     def _import(self, title: str, path: str | Path, importer: Callable, describe: Callable, kind: str):
         path = Path(path)
+        if not self.check_database_file(before_write=True):
+            return None  # the file is gone or could not be reopened: the message says so
         try:
             report = self._run(title, f"正在导入 {path.name}…", lambda progress: importer(path, progress))
         except ImportRejected as exc:
@@ -517,6 +565,11 @@ class MainWindow(QMainWindow):
             dialog.open()
             return None
         except Exception as exc:  # unreadable file, locked database …: say so, nothing was written
+            from .app import file_replaced_error
+
+            if file_replaced_error(exc):  # replaced while importing: SQLite refused, nothing written
+                self.write_refused_file_replaced()
+                return None
             self.show_message(QMessageBox.Critical, title, f"导入失败，未写入任何数据：\n{exc}")
             return None
         self.state.notify(kind)
@@ -558,56 +611,267 @@ class MainWindow(QMainWindow):
 
     # -- backup / restore -------------------------------------------------------------
 
+    def _start_daily_backup(self) -> None:
+        """The day's automatic backup, in a worker once the window is up (a copy of ten
+        years takes a second or two; the window never waits for it)."""
+        if self._daily_backup is not None:
+            return
+        from ..services import custody
+
+        self._daily_backup = BackgroundCall(self, lambda _written: None, self._daily_backup_failed)
+        self._daily_backup.start(custody.daily_backup)
+
+    def _daily_backup_failed(self, error: BaseException) -> None:
+        import logging
+
+        logging.getLogger("kaoping").warning("每日自动备份没有完成：%s", error)
+        self.statusBar().showMessage(f"每日自动备份没有完成：{error}", 15000)
+
+    def update_backup_status(self) -> None:
+        """上次备份到U盘：… in the status bar; orange when there is none or it is old."""
+        from .custody_dialogs import backup_status, last_usb_backup
+
+        try:
+            last = last_usb_backup()
+        except Exception:  # noqa: BLE001 - the status line never stops the window
+            return
+        text, warn = backup_status(last)
+        self.backupStatusLabel.setText(text)
+        self.backupStatusLabel.setStyleSheet("color: #d35400;" if warn else "")
+        folder = (last or {}).get("folder")
+        self.backupStatusLabel.setToolTip(f"备份位置：{folder}" if folder else "请用“文件 → 备份数据库到U盘”备份")
+
     def choose_backup_folder(self) -> None:
+        """备份: the USB sticks plugged in first (if any), else a folder dialog."""
+        from .custody_dialogs import usb_volumes
+
+        try:
+            volumes = self._run("备份数据库", "正在查找U盘…", lambda _progress: usb_volumes())
+        except Exception:  # noqa: BLE001 - no list of drives: the folder dialog still works
+            volumes = []
+        if volumes:
+            self.offer_usb_drives(volumes)
+        else:
+            self.choose_other_backup_folder()
+
+    def offer_usb_drives(self, volumes) -> QDialog:
+        """The sticks found (window-modal, not blocking); the choice backs up or asks for a folder."""
+        from .custody_dialogs import UsbDriveDialog
+
+        dialog = UsbDriveDialog(self, volumes)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+
+        def chosen(_result: int) -> None:
+            if dialog.choice is None:
+                return
+            kind, volume = dialog.choice
+            if kind == "drive":
+                self.backup_to_folder(volume.root)
+            else:
+                self.choose_other_backup_folder()
+
+        dialog.finished.connect(chosen)
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def choose_other_backup_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "选择U盘或备份文件夹")
         if folder:
             self.backup_to_folder(folder)
 
     def backup_to_folder(self, folder: str | Path) -> Path | None:
-        source = desktop.database_path()
+        from ..services import custody
+
+        def work(progress):  # backs up, logs it and remembers when (the status bar)
+            return custody.backup_database(Path(folder), progress)
+
         try:
-            written = self._run(
-                "备份数据库", "正在备份数据库…", lambda progress: backup.backup_file(source, Path(folder), progress)
-            )
+            written = self._run("备份数据库", "正在备份数据库…", work)
         except Exception as exc:
             self.show_message(QMessageBox.Critical, "备份数据库", f"备份失败：\n{exc}")
             return None
-        from ..services import audit_log
-
-        audit_log.record_backup(written)  # the log (and the guide's last step) know of it
+        self.update_backup_status()
         if self._guide is not None:
             self._guide.refresh()
         self.show_message(QMessageBox.Information, "备份数据库", f"已备份到：\n{written}\n\n请等复制完成后再拔出U盘。")
         return written
 
+    def restore_start_folder(self) -> Path | None:
+        """Where the restore dialog opens: the automatic backups (the copy kept before the
+        last restore is there too), else the database's folder."""
+        path = desktop.database_path()
+        if path is None:
+            return None
+        folder = backup.auto_backup_dir(path)
+        return folder if folder.is_dir() else Path(path).resolve().parent
+
     def choose_restore_file(self) -> None:
+        start = self.restore_start_folder()
         path, _ = QFileDialog.getOpenFileName(
-            self, "选择备份文件", "", "数据库备份 (*.db);;所有文件 (*)"
+            self, "选择备份文件", str(start or ""), "数据库备份 (*.db);;所有文件 (*)"
         )
-        if not path:
-            return
-        answer = QMessageBox.question(
-            self,
-            "从备份恢复",
-            f"用备份“{Path(path).name}”替换当前数据库？\n当前数据库会先另存一份，恢复错了还可以找回。",
-            QMessageBox.Yes | QMessageBox.No,
-            QMessageBox.No,
-        )
-        if answer == QMessageBox.Yes:
-            self.restore_from(path)
+        if path:
+            self.confirm_restore(path)
+
+    def confirm_restore(self, backup_file: str | Path) -> QDialog | None:
+        """Show what the backup holds beside the database in use; restore only on 恢复此备份.
+        A file that cannot be restored gets its reason and no restore button."""
+        from ..services import backup_contents
+        from .custody_dialogs import RestoreConfirmDialog
+
+        backup_file = Path(backup_file)
+        try:
+            comparison = self._run(
+                "从备份恢复", "正在检查备份文件…", lambda _progress: backup_contents.compare_with_current(backup_file)
+            )
+        except UnusableFile as exc:
+            self.show_message(QMessageBox.Warning, "从备份恢复", f"这个文件不能用来恢复，当前数据库未改动：\n{exc}")
+            return None
+        except Exception as exc:  # noqa: BLE001 - unreadable file, vanished stick …
+            self.show_message(QMessageBox.Warning, "从备份恢复", f"无法读取“{backup_file.name}”，当前数据库未改动：\n{exc}")
+            return None
+        dialog = RestoreConfirmDialog(self, comparison)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.restore_from(backup_file))
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog
 
     def restore_from(self, backup_file: str | Path) -> bool:
         self.stop_workers()  # no worker may hold the file while it is replaced
-        db_path = desktop.close_for_restore()
+        self._restoring = True  # our own replacing of the file is not another program's
         try:
-            kept = self._run("从备份恢复", "正在恢复数据库…", lambda _progress: desktop.restore_file(backup_file, db_path))
-        except Exception as exc:
+            db_path = desktop.close_for_restore()
+            from ..services import custody
+
+            def work(_progress):  # restores, and logs the restore in the restored file
+                return custody.restore_database(backup_file, db_path)
+
+            try:
+                kept = self._run("从备份恢复", "正在恢复数据库…", work)
+            except Exception as exc:
+                services.open_app_database(db_path)
+                self._file_id = file_identity(db_path)
+                self.show_message(QMessageBox.Critical, "从备份恢复", f"恢复失败，当前数据库未改动：\n{exc}")
+                return False
             services.open_app_database(db_path)
-            self.show_message(QMessageBox.Critical, "从备份恢复", f"恢复失败，当前数据库未改动：\n{exc}")
-            return False
-        services.open_app_database(db_path)
-        self.state.notify()  # everything changed
-        self.retitle()
+            self._file_id = file_identity(db_path)
+        finally:
+            self._restoring = False
+        self._reload_everything()
         where = f"\n恢复前的数据库已另存为：\n{kept}" if kept else ""
         self.show_message(QMessageBox.Information, "从备份恢复", f"已从“{Path(backup_file).name}”恢复。{where}")
         return True
+
+    def _reload_everything(self) -> None:
+        self.state.notify()  # everything changed: each tab reloads (a hidden one when shown)
+        self.retitle()
+        self.update_backup_status()
+        if self._guide is not None:
+            self._guide.refresh()
+
+    # -- another program replaced the file ----------------------------------------------
+
+    def _watch_database_folder(self) -> None:
+        """Hear of any change in the database's folder (a file put in its place included)."""
+        path = self._db_path
+        if path is None or not self.isVisible():
+            return
+        if self.file_watcher is None:
+            self.file_watcher = QFileSystemWatcher(self)
+            self.file_watcher.directoryChanged.connect(lambda _folder: self._file_check.start())
+        folder = str(Path(path).resolve().parent)
+        if folder not in self.file_watcher.directories():
+            self.file_watcher.addPath(folder)
+
+    def _stop_watching(self) -> None:
+        self._file_check.stop()
+        if self.file_watcher is not None:
+            self.file_watcher.deleteLater()  # its inotify handle goes with it
+            self.file_watcher = None
+
+    def _busy_with_the_file(self) -> bool:
+        """A task is running on the file (a progress dialog is up): look again afterwards."""
+        return self._restoring or any(d.isVisible() for d in self.findChildren(QProgressDialog))
+
+    def check_database_file(self, before_write: bool = False) -> bool:
+        """Is the open database still the file at its path? If another program (the command
+        line's `restore`) put a new file there, reopen it and reload every tab: nothing is
+        ever written into the replaced, unlinked file. Runs when the folder changes, when the
+        window is activated and before the window's own writes (`before_write`: a missing
+        file is then told again, not only the first time); True when all is well (or it was
+        reopened)."""
+        path = desktop.database_path()
+        if path is None or path != self._db_path or self._file_id is None or self._restoring:
+            return True  # (another path: opened by someone else in this process, not replaced)
+        now = file_identity(path)
+        if now == self._file_id:
+            self._missing_told = False
+            return True
+        if self._busy_with_the_file():
+            self._file_check.start()  # after the task
+            return False
+        if now is None:
+            # Moved away or deleted (perhaps a restore half-way): never create an empty one.
+            if before_write or not self._missing_told:
+                self._missing_told = True
+                self.show_message(
+                    QMessageBox.Warning,
+                    "数据库文件不见了",
+                    f"数据库文件已被移走或删除：\n{path}\n\n在它回到原处之前，所做的修改无法保存。"
+                    "如果是另一个程序正在恢复备份，请稍候；否则请关闭程序，从备份恢复。",
+                )
+            return False
+        return self.reopen_replaced_file(path)
+
+    def reopen_replaced_file(self, path: Path | None = None, refused_write: bool = False) -> bool:
+        path = Path(path or desktop.database_path())
+        self.stop_workers()
+        desktop.close_for_restore()
+        try:
+            services.open_app_database(path)
+        except Exception as exc:  # noqa: BLE001 - a damaged file put in its place
+            self._file_id = None  # no reopening again and again; the message says what to do
+            self.show_message(
+                QMessageBox.Critical,
+                "数据库文件已被替换",
+                f"数据库文件已被另一个程序替换，但新的文件无法打开：\n{exc}\n\n请关闭程序，再从备份恢复。",
+            )
+            return False
+        self._file_id = file_identity(path)
+        self._missing_told = False
+        self._reload_everything()
+        first = "刚才的保存没有完成：" if refused_write else ""
+        self.show_message(
+            QMessageBox.Information,
+            "数据库文件已被替换",
+            f"{first}数据库文件刚被另一个程序（例如命令行的“恢复”）换成了另一个文件。"
+            "为了不把数据写进被换掉的旧文件，程序已重新打开新的文件，所有页面都已刷新。\n\n"
+            "还没保存的输入仍留在原处，请核对后再保存。",
+        )
+        return True
+
+    def write_refused_file_replaced(self) -> None:
+        """SQLite refused a write because the file was replaced (app.py's error handler)."""
+        path = desktop.database_path()
+        if path is not None and file_identity(path) is None:
+            self.check_database_file()  # gone: say so, reopen nothing
+        else:
+            self.reopen_replaced_file(path, refused_write=True)
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            # Back from another program (a terminal that ran `restore`, say): look before any save.
+            QTimer.singleShot(0, self, self._on_activated)
+
+    def _on_activated(self) -> None:
+        if self.check_database_file():
+            self.update_backup_status()  # "N 天前" moves on while the window stays open
+
+    def come_forward(self) -> None:
+        """Another start of the program asked for this window (gui/single_instance.py)."""
+        from .single_instance import bring_forward
+
+        bring_forward(self)

@@ -12,14 +12,14 @@ import tempfile
 from fractions import Fraction
 from pathlib import Path
 
-from PySide6.QtCore import QDeadlineTimer, QEvent, QEventLoop, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QDeadlineTimer, QEvent, QEventLoop, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QVBoxLayout, QWidget
 
 from .. import services
 from ..domain.numbers import display
 from ..services import settings as settings_service
-from ..services.errors import ClosingRefused, InputError
+from ..services.errors import ClosingRefused, DatabaseBusy, InputError
 from .app_state import ALL, MONTHS, AppState, LazyRefresh
 from .incident_models import IncidentFilter, IncidentTableModel
 from .results_models import CodeRole, PeopleModel, RankingModel, fit_columns, sorting_proxy
@@ -94,6 +94,8 @@ def write_document(kind: str, month: str, code: str | None, folder: Path) -> Pat
 
 
 class ResultsTab(LazyRefresh, QWidget):
+    backup_requested = Signal()  # 现在备份 in the reminder after closing: the window runs its 备份
+
     def __init__(self, parent: QWidget | None = None, state: AppState | None = None):
         super().__init__(parent)
         self.state = state if state is not None else AppState(settings_service.starting_month(), self)
@@ -119,6 +121,7 @@ class ResultsTab(LazyRefresh, QWidget):
         for text, key in documents:
             self.documentCombo.addItem(text, key)
 
+        self.backup_reminder: QMessageBox | None = None
         self.figures: Figures | None = None
         self.details: Details | None = None
         self.chart_data: Chart | None = None
@@ -345,7 +348,9 @@ class ResultsTab(LazyRefresh, QWidget):
 
     # --- closing -------------------------------------------------------------------
 
-    def close_month(self, confirm: bool = True) -> bool:
+    def close_month(self, confirm: bool = True, remind: bool | None = None) -> bool:
+        """Close the shown month. `confirm`: ask first (the 锁定 button); `remind` (default:
+        as `confirm`): afterwards, remind to back up to a USB stick if none was made lately."""
         month = self.month
         windows = self.result.windows if self.result is not None else ()
         warnings = [f"{w.code} {w.name}：{'、'.join(w.warnings)}" for w in windows if w.warnings]
@@ -358,13 +363,43 @@ class ResultsTab(LazyRefresh, QWidget):
         try:
             # Scoring a busy month takes a while: off the GUI thread, with a progress dialog.
             run_task(self, "锁定本月", f"正在锁定 {month}……", lambda _p, _c: services.close_month(month))
-        except (ClosingRefused, InputError) as exc:
+        except (ClosingRefused, InputError, DatabaseBusy) as exc:
             self.warningLabel.setText(f"未锁定：{exc}")
             if confirm:
                 QMessageBox.warning(self, "不能锁定", str(exc))
             return False
         self.state.notify(MONTHS)
+        if confirm if remind is None else remind:
+            self.remind_backup(month)
         return True
+
+    def remind_backup(self, month: str) -> QMessageBox | None:
+        """After closing: no backup to a USB stick since the close before (or ever, or for a
+        week)? Offer 现在备份 / 稍后 (window-modal, not blocking)."""
+        from .custody_dialogs import backup_reminder
+
+        try:
+            why = backup_reminder()
+        except Exception:  # noqa: BLE001 - a reminder never spoils a finished close
+            return None
+        if not why:
+            return None
+        box = QMessageBox(QMessageBox.Information, "备份提醒", f"{month} 已锁定。", QMessageBox.NoButton, self)
+        box.setInformativeText(why)
+        now = box.addButton("现在备份", QMessageBox.AcceptRole)
+        later = box.addButton("稍后", QMessageBox.RejectRole)
+        box.setDefaultButton(now)
+        box.setEscapeButton(later)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is now:
+                self.backup_requested.emit()
+
+        box.finished.connect(answered)
+        self.backup_reminder = box
+        box.open()
+        return box
 
     def reopen_month(self, reason: str | None = None) -> bool:
         interactive = reason is None

@@ -1,5 +1,6 @@
 """The 设置 tab: center name, grade thresholds, 红旗窗口 and 年度先进 counts, signature titles,
-the first evaluated month (开始考评月份), the operator (操作员) and the 上月截止日.
+the first evaluated month (开始考评月份), the operator (操作员) and the 上月截止日; and,
+to read only, where the automatic backups are kept (打开文件夹 shows them).
 
 Everything on the tab is saved together or not at all (services/settings_form.py);
 a refusal is shown on the tab in Chinese, with the refused field focused.
@@ -8,20 +9,22 @@ a refusal is shown on the tab in Chinese, with the refused field focused.
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt
-from PySide6.QtWidgets import QHeaderView, QWidget
+from PySide6.QtCore import QModelIndex, QStringListModel, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QWidget
 
 from ..domain.numbers import to_text
 from ..domain.settings import Grade
 from ..domain.calendar import parse_month
-from ..services import InputError, MonthClosedError
+from ..services import DatabaseBusy, InputError, MonthClosedError
 from ..services import settings as settings_service
 from ..services.settings import AppSettings
 from ..services.settings_form import save_all, stored_values
 from .app_state import SETTINGS, AppState, LazyRefresh
 from .table_base import HeaderedTableModel
-from .uiload import load_into
+from .uiload import load_into, load_ui
 
 
 class GradesModel(HeaderedTableModel):
@@ -126,9 +129,48 @@ class SettingsTab(LazyRefresh, QWidget):
             edit.returnPressed.connect(self.save)
         self.saveButton.setDefault(True)
         self.errorLabel.hide()
+        self._add_auto_backup_row()
         self._shown: dict = {}
         self.watch(self.state)
         self.refresh()
+
+    # -- where the automatic backups are (read only) ------------------------------------------
+
+    def _add_auto_backup_row(self) -> None:
+        row = load_ui("auto_backup_folder.ui", self)
+        self.autoBackupPathLabel = row.findChild(QLabel, "autoBackupPathLabel")
+        self.openAutoBackupButton = row.findChild(QPushButton, "openAutoBackupButton")
+        self.openAutoBackupButton.clicked.connect(self.open_auto_backup_folder)
+        self.form.addRow("自动备份文件夹：", row)
+        self.autoBackupRow = row
+        self._show_auto_backup_folder()
+
+    def auto_backup_folder(self) -> Path | None:
+        from .. import backup
+        from ..services import desktop
+
+        path = desktop.database_path()
+        return backup.auto_backup_dir(path) if path is not None else None
+
+    def _show_auto_backup_folder(self) -> None:
+        folder = self.auto_backup_folder()
+        self.autoBackupPathLabel.setText(str(folder) if folder else "")
+        self.openAutoBackupButton.setEnabled(folder is not None)
+
+    def open_auto_backup_folder(self) -> bool:
+        """Show the folder in the file manager (made first if no automatic backup exists yet)."""
+        folder = self.auto_backup_folder()
+        if folder is None:
+            return False
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.statusLabel.setText(f"无法打开文件夹：{exc}")
+            return False
+        opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if not opened:
+            self.statusLabel.setText(f"无法打开文件夹，请在资源管理器中打开：{folder}")
+        return opened
 
     # -- the form as plain values ----------------------------------------------------------
 
@@ -199,6 +241,7 @@ class SettingsTab(LazyRefresh, QWidget):
         self._shown = stored
         self._show_error("")
         self.statusLabel.setText("")
+        self._show_auto_backup_folder()
 
     def discard_changes(self) -> None:
         self.refresh()
@@ -286,6 +329,10 @@ class SettingsTab(LazyRefresh, QWidget):
             new = self.edited_settings()
             values = self._edited_values()
             save_all(values, new)
+        except DatabaseBusy as exc:  # another program is writing: what was typed stays
+            self._show_error(str(exc))
+            self.statusLabel.setText("")
+            return False
         except (InputError, MonthClosedError) as exc:
             key = getattr(exc, "setting_key", None)
             self._show_error(self._refusal_text(exc, key))

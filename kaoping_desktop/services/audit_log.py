@@ -149,6 +149,44 @@ def backup_recorded() -> bool:
     return audit_queries.has_recent_action(BACKUP_ACTION)
 
 
+from .months import CLOSE_ACTION  # noqa: E402 (beside the rule that uses it)
+# A month closed with no backup to a USB stick since the close before it, or in this many
+# days, brings up the reminder.
+BACKUP_REMINDER_DAYS = 7
+
+
+def last_backup() -> dict | None:
+    """The newest backup the log knows of: {"at": ISO date-time text, "folder": its folder}."""
+    rows, _more = audit_queries.query_audit(action=BACKUP_ACTION, limit=1)
+    if not rows:
+        return None
+    row = rows[0]
+    try:
+        data = json.loads(row.detail) if row.detail else {}
+    except ValueError:
+        data = {}
+    path = data.get("path") if isinstance(data, dict) else None
+    return {"at": _time(row.at), "folder": str(Path(path).parent) if path else ""}
+
+
+def close_times(limit: int = 2) -> list[datetime]:
+    """When months were closed, newest first (the last `limit` closes)."""
+    rows, _more = audit_queries.query_audit(action=CLOSE_ACTION, limit=limit)
+    return [row.at for row in rows if isinstance(row.at, datetime)]
+
+
+def backup_reminder_due(
+    last_backup_at: datetime | None, previous_close_at: datetime | None, now: datetime
+) -> bool:
+    """After closing a month: remind to back up when there has been no backup ever, none
+    since the close before this one, or none in BACKUP_REMINDER_DAYS days."""
+    if last_backup_at is None:
+        return True
+    if previous_close_at is not None and last_backup_at < previous_close_at:
+        return True
+    return (now - last_backup_at).days >= BACKUP_REMINDER_DAYS
+
+
 # --- turning a row into Chinese -----------------------------------------------------------
 
 
@@ -337,12 +375,17 @@ def _assignments(rows: list) -> str:
 
 __all__ = [
     "BACKUP_ACTION",
+    "BACKUP_REMINDER_DAYS",
+    "CLOSE_ACTION",
     "AuditEntry",
     "AuditPage",
     "backup_recorded",
+    "backup_reminder_due",
+    "close_times",
     "describe",
     "entries",
     "kinds",
+    "last_backup",
     "operators",
     "record_backup",
     "target_label",

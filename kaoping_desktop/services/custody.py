@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -29,6 +28,8 @@ from ..domain.evidence_chain import (
 from ..domain.results_io import from_snapshot, to_snapshot
 from ..store import database as store_database
 from ..store import evidence, repository
+from . import audit_log
+from .audit_log import BACKUP_ACTION
 from .errors import InputError
 from .months import (
     CLOSE_ACTION,
@@ -39,10 +40,8 @@ from .months import (
     seal_detail,
 )
 
-BACKUP_ACTION = "备份数据库"
 RESTORE_ACTION = "从备份恢复"
 EXPORT_ACTION = "导出评分表"
-LAST_BACKUP_SETTING = "last_manual_backup"  # {"at": ISO time, "folder": path}: the status bar shows it
 
 
 # --- backups ----------------------------------------------------------------------------
@@ -52,14 +51,14 @@ def backup_database(dest_dir: str | Path, progress: Callable[[int, int], None] |
     """Back up the open database into `dest_dir` (a USB stick), log it, remember when."""
     source = store_database.current_path()
     written = backup.backup_file(source, Path(dest_dir), progress)
-    repository.audit(BACKUP_ACTION, "file", written.name, {"path": str(written)})
-    repository.set_setting(LAST_BACKUP_SETTING, {"at": datetime.now().isoformat(timespec="seconds"), "folder": str(Path(dest_dir))})
+    audit_log.record_backup(written)
     return written
 
 
 def last_manual_backup() -> dict | None:
-    """When and where the last backup to a chosen folder was made ({"at", "folder"}), or None."""
-    return repository.get_setting(LAST_BACKUP_SETTING)
+    """When and where the last backup to a chosen folder was made ({"at", "folder"}), or
+    None: the audit log is the one record of it."""
+    return audit_log.last_backup()
 
 
 def auto_backup(reason: str) -> Path | None:

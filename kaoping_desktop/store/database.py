@@ -8,6 +8,7 @@ numbered migration in one transaction so a failure leaves the file as it was.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from datetime import date
@@ -249,11 +250,33 @@ def open_database(path: str | Path, keep_copy: Callable[[Path], object] | None =
     )
     database.initialize(db)
     db.connect(reuse_if_open=True)
+    _opened[str(path)] = _identity(path)
     # The file passed its check (or a fresh one was made): no need to check again today.
     today = json.dumps(date.today().isoformat())
     if db.execute_sql("SELECT value FROM setting WHERE key = ?", (INTEGRITY_SETTING,)).fetchone() != (today,):
         db.execute_sql("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (INTEGRITY_SETTING, today))
     return db
+
+
+_opened: dict[str, tuple[int, int]] = {}  # path -> (device, inode) of the file when it was opened
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def file_replaced() -> bool:
+    """Has the open file been replaced (another program restored a backup over it) or
+    removed since it was opened? A write then would go into the old, unlinked file."""
+    db = database.obj
+    if db is None:
+        return False
+    opened = _opened.get(db.database)
+    return opened is not None and _identity(Path(db.database)) != opened
 
 
 def close_database() -> None:

@@ -29,6 +29,7 @@ from ..domain.settings import (
     Grade,
     ScoringSettings,
 )
+from .database import file_replaced
 from .models import (
     Assignment,
     EvidenceType,
@@ -57,6 +58,15 @@ class DatabaseBusy(Exception):
         super().__init__("数据库正被另一个程序（或另一个窗口）使用，请稍候再试；本次操作没有写入任何数据。")
 
 
+class DatabaseReplaced(DatabaseBusy):
+    """Another program replaced the database file (a restore) since this one opened it."""
+
+    def __init__(self):
+        Exception.__init__(
+            self, "数据库文件已被另一个程序替换（例如从备份恢复），本次操作没有写入。请重新打开程序，核对数据后再操作。"
+        )
+
+
 def _is_busy(exc: Exception) -> bool:
     """SQLITE_BUSY / SQLITE_LOCKED, by the error code SQLite gives (peewee wraps the original)."""
     for candidate in (*exc.args, exc.__cause__, exc.__context__):
@@ -75,6 +85,8 @@ def transaction(month: str | Callable[[], str] = ""):
     """One all-or-nothing write. The only place where a closed-month trigger firing in
     SQLite is turned into MonthClosedError (`month`: the month the write is about, or a
     function that tells it when the trigger fires)."""
+    if file_replaced():  # never write into a file another program has replaced
+        raise DatabaseReplaced()
     try:
         # IMMEDIATE: take the write lock at the start, so a second program waits its turn
         # (busy_timeout) instead of failing at once with "database is locked" mid-way.
@@ -571,8 +583,7 @@ DEFAULT_SETTINGS = {
     "previous_month_until_day": DEFAULT_PREVIOUS_MONTH_UNTIL_DAY,
 }
 # Window state (geometry, last tab, month…): remembered per database, never audited.
-# The last USB backup: the backup itself is in the log.
-UNAUDITED_SETTINGS = {"ui_state", "last_manual_backup"}
+UNAUDITED_SETTINGS = {"ui_state"}
 
 
 def get_setting(key: str):
@@ -586,7 +597,7 @@ def set_setting(key: str, value) -> None:
     old = get_setting(key)
     if old == value:
         return
-    with database.atomic():
+    with transaction():
         Setting.replace(key=key, value=json.dumps(value, ensure_ascii=False)).execute()
         if key not in UNAUDITED_SETTINGS:
             audit("修改设置", "setting", key, {"before": old, "after": value})
