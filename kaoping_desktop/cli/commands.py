@@ -104,8 +104,8 @@ def run(argv: list[str]) -> int:
         return _COMMANDS[args.command](args)
     except ImportRejected as exc:
         print(f"导入失败，未写入任何数据。共 {len(exc.errors)} 处错误：", file=sys.stderr)
-        for error in exc.errors:
-            print(f"  {error}", file=sys.stderr)
+        for line in exc.lines():  # the first 200, then how many more
+            print(f"  {line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (ValueError, services.ClosingRefused, services.MonthClosedError, FileNotFoundError) as exc:
         print(f"错误：{exc}", file=sys.stderr)

@@ -19,6 +19,7 @@ from .standards import EvidenceType, StandardSet
 from .validation import (
     RosterView,
     RowError,
+    char_problem,
     check_incident,
     clause_code_from_cell,
     evidence_code_from_text,
@@ -73,7 +74,18 @@ def plan_ledger(
         def bad(column: str, message: str) -> None:
             row_errors.append(RowError(SHEET, number, column, message))
 
+        # Hidden characters first: the other messages would repeat them. (Lengths are
+        # checked on the incident's normalised texts, by check_incident, as in the entry form.)
+        for column, value in cells.items():
+            if isinstance(value, str):
+                problem = char_problem(column, value)
+                if problem:
+                    bad(column, problem)
+        refused = {e.column for e in row_errors}
+
         def read(column, parse):
+            if column in refused:
+                return None
             try:
                 return parse(cells.get(column))
             except ValueError as exc:
@@ -84,7 +96,7 @@ def plan_ledger(
         count = read("次数", parse_count)
         clause = read("条款", lambda v: clause_code_from_cell(v, known_codes))
         evidence_text = normalise_text(cells.get("评定依据"))
-        evidence_code = evidence_code_from_text(evidence_text, evidence)
+        evidence_code = evidence_code_from_text(evidence_text, evidence) if "评定依据" not in refused else ""
         if evidence_code is None:
             bad("评定依据", f"没有评定依据“{evidence_text}”，请填写名称（如 办件抽查）或编号（如 E07）")
         if day is None:

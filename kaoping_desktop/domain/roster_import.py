@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from .roster import ROLES, Assignment, Person, Window, closed_months_changed, overlapping_chiefs
-from .validation import RowError, normalise_id, normalise_text, parse_optional_date
+from .validation import RowError, normalise_id, normalise_text, parse_optional_date, text_problem
 
 WINDOW_SHEET = "窗口"
 PEOPLE_SHEET = "人员"
@@ -32,9 +32,25 @@ class RosterPlan:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _dates(cells, start_col, end_col, sheet, number, errors):
+def _text_errors(cells, sheet, number, errors) -> set[str]:
+    """Hidden characters and over-long names (validation.text_problem), before anything else
+    about those cells; the columns refused."""
+    refused = set()
+    for column, value in cells.items():
+        if isinstance(value, str):
+            problem = text_problem(column, normalise_text(value))
+            if problem:
+                errors.append(RowError(sheet, number, column, problem))
+                refused.add(column)
+    return refused
+
+
+def _dates(cells, start_col, end_col, sheet, number, errors, refused=frozenset()):
     values = []
     for column in (start_col, end_col):
+        if column in refused:
+            values.append(None)
+            continue
         try:
             values.append(parse_optional_date(cells.get(column)))
         except ValueError as exc:
@@ -63,7 +79,10 @@ def plan_roster(
         name = normalise_text(cells.get("窗口名称"))
         department = normalise_text(cells.get("进驻部门"))
         before = len(errors)
-        if not code:
+        refused = _text_errors(cells, WINDOW_SHEET, number, errors)
+        if "窗口编号" in refused:
+            pass  # said above
+        elif not code:
             errors.append(RowError(WINDOW_SHEET, number, "窗口编号", "窗口编号不能为空"))
         elif code in window_row:
             errors.append(RowError(WINDOW_SHEET, number, "窗口编号", f"窗口编号 {code} 与第 {window_row[code]} 行重复"))
@@ -71,7 +90,7 @@ def plan_roster(
             errors.append(RowError(WINDOW_SHEET, number, "窗口名称", "窗口名称不能为空"))
         if not department:
             errors.append(RowError(WINDOW_SHEET, number, "进驻部门", "进驻部门不能为空"))
-        start, end = _dates(cells, "启用日期", "撤出日期", WINDOW_SHEET, number, errors)
+        start, end = _dates(cells, "启用日期", "撤出日期", WINDOW_SHEET, number, errors, refused)
         if len(errors) == before:
             window_row[code] = number
             plan.windows.append(Window(code, name, department, start, end))
@@ -87,21 +106,26 @@ def plan_roster(
         window = normalise_id(cells.get("窗口编号"))
         role = normalise_text(cells.get("身份"))
         before = len(errors)
-        if not pid:
+        refused = _text_errors(cells, PEOPLE_SHEET, number, errors)
+        if not pid and "工号" not in refused:
             errors.append(RowError(PEOPLE_SHEET, number, "工号", "工号不能为空"))
-        if not name:
+        if "姓名" in refused:
+            pass  # said above
+        elif not name:
             errors.append(RowError(PEOPLE_SHEET, number, "姓名", "姓名不能为空"))
         elif pid in names and names[pid] != name:
             errors.append(
                 RowError(PEOPLE_SHEET, number, "姓名", f"工号 {pid} 在第 {person_row[pid]} 行是“{names[pid]}”，这里是“{name}”")
             )
-        if not window:
+        if "窗口编号" in refused:
+            pass  # said above
+        elif not window:
             errors.append(RowError(PEOPLE_SHEET, number, "窗口编号", "窗口编号不能为空"))
         elif window not in known_windows:
             errors.append(RowError(PEOPLE_SHEET, number, "窗口编号", f"窗口 {window} 既不在「窗口」表中，也不在数据库中"))
-        if role not in ROLES:
+        if role not in ROLES and "身份" not in refused:
             errors.append(RowError(PEOPLE_SHEET, number, "身份", f"身份“{role}”不正确，应为 {' / '.join(ROLES)}"))
-        start, end = _dates(cells, "在岗起始", "在岗截止", PEOPLE_SHEET, number, errors)
+        start, end = _dates(cells, "在岗起始", "在岗截止", PEOPLE_SHEET, number, errors, refused)
         if len(errors) != before:
             continue
         phone = normalise_text(cells.get("联系电话"))

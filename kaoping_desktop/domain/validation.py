@@ -20,6 +20,112 @@ from .standards import OTHER_EVIDENCE, STAFF, EvidenceType, StandardSet
 
 EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 on Windows (with the 1900 leap-year quirk)
 
+# --- limits (formats.md, "Limits"): one place, used by the imports and the entry forms alike ---
+
+NOTE_LIMIT = 200  # 依据说明, 备注
+NAME_LIMIT = 50  # 窗口名称, 进驻部门, 姓名, 联系电话
+COUNT_MAX = 999
+FIRST_DAY = date(2000, 1, 1)  # incidents are dated within these
+LAST_DAY = date(2099, 12, 31)
+MAX_ROWS = 200_000  # a workbook's sheets may declare at most this many rows …
+MAX_COLUMNS = 100  # … and columns
+SHOWN_ERRORS = 200  # a refused file lists this many errors, then how many more there are
+
+# Free text that may run over several lines (Alt+Enter in an Excel cell); every other
+# text is one line. Nothing else that Unicode calls a control character (C0, DEL, C1:
+# tab and carriage return included) and none of the bidirectional embeddings,
+# overrides and isolates (U+202A–U+202E, U+2066–U+2069) is accepted in any text.
+MULTILINE_COLUMNS = frozenset({"依据说明", "备注"})
+TEXT_LIMITS = {
+    "依据说明": NOTE_LIMIT,
+    "备注": NOTE_LIMIT,
+    "窗口名称": NAME_LIMIT,
+    "进驻部门": NAME_LIMIT,
+    "姓名": NAME_LIMIT,
+    "联系电话": NAME_LIMIT,
+}
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CHAR_NAMES = {"\t": "（制表符）", "\n": "（换行）", "\r": "（回车符）", "\u202e": "（从右向左覆盖）", "\u202d": "（从左向右覆盖）"}
+_FORBIDDEN_MULTILINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def text_problem(column: str, text) -> str | None:
+    """What is wrong with the text of `column` (limits above), or None.
+
+    The message never repeats the text itself: a direction override in it would
+    scramble the message too.
+    """
+    if not isinstance(text, str) or not text:
+        return None
+    problem = char_problem(column, text)
+    if problem:
+        return problem
+    limit = TEXT_LIMITS.get(column)
+    if limit is not None and len(text) > limit:
+        return f"{column}最多 {limit} 个字，这里有 {len(text)} 个字；请删减后重新填写"
+    return None
+
+
+def char_problem(column: str, text: str) -> str | None:
+    """The characters part of text_problem alone (what normalising cannot change)."""
+    pattern = _FORBIDDEN_MULTILINE if column in MULTILINE_COLUMNS else _FORBIDDEN
+    if not pattern.search(text):  # the usual case: one scan
+        return None
+    found = sorted(set(pattern.findall(text)))
+    if found == ["\n"]:
+        return f"{column}只能填一行，请删除其中的换行（只有依据说明和备注可以换行）"
+    codes = "、".join(f"U+{ord(c):04X}{_CHAR_NAMES.get(c, '')}" for c in found[:5]) + ("等" if len(found) > 5 else "")
+    return (
+        f"含有看不见的控制字符或文字方向控制字符：{codes}；"
+        "这类字符多是从网页或聊天软件复制带来的，会打乱显示，请删除后重新填写"
+    )
+
+
+def text_problems(fields: Iterable[tuple[str, object]]) -> list[tuple[str, str]]:
+    """(column, message) for every field of (column, text) that breaks a limit."""
+    out = []
+    for column, text in fields:
+        message = text_problem(column, text)
+        if message:
+            out.append((column, message))
+    return out
+
+
+def problems_text(problems: Iterable[tuple[str, str]]) -> str:
+    """Problems as the entry forms show them, in one line: 【列】原因；【列】原因."""
+    return "；".join(f"【{column}】{message}" for column, message in problems)
+
+
+def window_problems(code: str, name: str, department: str) -> list[tuple[str, str]]:
+    """Limits on a window as typed in the roster dialog or read from a roster workbook."""
+    return text_problems((("窗口编号", code), ("窗口名称", name), ("进驻部门", department)))
+
+
+def person_problems(person_id: str, name: str, phone: str) -> list[tuple[str, str]]:
+    """Limits on a person as typed in the roster dialog or read from a roster workbook."""
+    return text_problems((("工号", person_id), ("姓名", name), ("联系电话", phone)))
+
+
+def incident_text_problems(inc: Incident) -> list[tuple[str, str]]:
+    """Limits on an incident's texts (the import and the entry form alike)."""
+    return text_problems(
+        (
+            ("窗口编号", inc.window_code),
+            ("工号", inc.person_id or ""),
+            ("条款", inc.clause_code),
+            ("情形", inc.variant),
+            ("评定依据", inc.evidence_code),
+            ("依据说明", inc.reference),
+            ("备注", inc.note),
+        )
+    )
+
+
+def date_problem(day: date) -> str | None:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        return f"日期 {day} 超出范围：应在 {FIRST_DAY} 至 {LAST_DAY} 之间，请核对年份"
+    return None
+
 
 @dataclass(frozen=True)
 class RowError:
@@ -45,6 +151,18 @@ class ImportRejected(ValueError):
     def __init__(self, errors: list[RowError]):
         self.errors = list(errors)
         super().__init__(f"文件有 {len(self.errors)} 处错误，未导入任何数据")
+
+    def lines(self, limit: int = SHOWN_ERRORS) -> list[str]:
+        """The errors as shown to the clerk (command line and window alike): the first
+        `limit`, then one line saying how many more there are."""
+        return error_lines(self.errors, limit)
+
+
+def error_lines(errors: list[RowError], limit: int = SHOWN_ERRORS) -> list[str]:
+    lines = [str(e) for e in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(f"……另有 {len(errors) - limit} 处错误未列出（请先改正以上错误后重新导入）")
+    return lines
 
 
 def normalise_text(value) -> str:
@@ -121,8 +239,8 @@ def parse_count(value) -> int:
         number = int(Fraction(text))
     if number <= 0:
         raise ValueError(f"次数必须是正整数：{number}")
-    if number > 999:
-        raise ValueError(f"次数过大：{number}，请核对")
+    if number > COUNT_MAX:
+        raise ValueError(f"次数过大：{number}，最多 {COUNT_MAX} 次，请核对")
     return number
 
 
@@ -177,9 +295,24 @@ def check_incident(
     roster: RosterView,
     evidence: Iterable[EvidenceType],
 ) -> list[tuple[str, str]]:
-    """Problems with an incident as (column header, message); empty when it can be stored."""
+    """Problems with an incident as (column header, message); empty when it can be stored.
+
+    A text that breaks a limit is the only problem reported for its column (the other
+    messages would repeat the text, hidden characters and all).
+    """
+    text = incident_text_problems(inc)
+    if text:
+        bad = {column for column, _ in text}
+        return text + [p for p in _check_incident(inc, standards, roster, evidence) if p[0] not in bad]
+    return _check_incident(inc, standards, roster, evidence)
+
+
+def _check_incident(inc, standards, roster, evidence) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     month = inc.month
+    out_of_range = date_problem(inc.date)
+    if out_of_range:
+        problems.append(("日期", out_of_range))
     window = roster.windows.get(inc.window_code)
     if not inc.window_code:
         problems.append(("窗口编号", "窗口编号不能为空"))
@@ -233,6 +366,8 @@ def check_incident(
 
     if inc.count <= 0:
         problems.append(("次数", "次数必须是正整数"))
+    elif inc.count > COUNT_MAX:
+        problems.append(("次数", f"次数过大：{inc.count}，最多 {COUNT_MAX} 次，请核对"))
     return problems
 
 

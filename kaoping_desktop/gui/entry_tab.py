@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDateTimeEdit, QInputDialog, QMessageBox, QWidget
 from .. import services
 from ..domain.calendar import month_bounds, month_of
 from ..domain.standards import OTHER_EVIDENCE, STAFF, STANDARD_LABELS, WINDOW, Clause, clause_sort_key
+from ..domain.validation import incident_text_problems, problems_text, text_problems
 from ..services import catalogue as rules
 from ..services import incidents as incident_service
 from ..services import roster_view
@@ -92,6 +93,7 @@ class EntryTab(LazyRefresh, QWidget):
         self.standardCombo.currentIndexChanged.connect(self._standard_changed)
         self.countSpin.valueChanged.connect(self._form_changed)
         self.referenceEdit.textChanged.connect(self._form_changed)
+        self.noteEdit.textChanged.connect(self._form_changed)  # for the length hint
         for combo in self.strict:
             combo.changed.connect(self._form_changed)
             # Leaving the window or clause by Tab: the person list and the 情形 field must be
@@ -332,6 +334,10 @@ class EntryTab(LazyRefresh, QWidget):
             return
         self._sync_lists()
         problems = [c.shown_problem() for c in self.strict if c.combo.isVisibleTo(self) and c.shown_problem()]
+        # The import's limits (validation.text_problem), shown while typing.
+        typed = text_problems((("依据说明", self.referenceEdit.text().strip()), ("备注", self.noteEdit.text().strip())))
+        if typed:
+            problems.append(problems_text(typed))
         self.hintLabel.setText("；".join(problems))
         self.summaryLabel.setText(self.summary_text())
         self._update_preview()
@@ -454,6 +460,12 @@ class EntryTab(LazyRefresh, QWidget):
         except ValueError as exc:
             self.errorLabel.setText(f"未保存：{exc}")
             self._focus_first_problem()
+            return False
+        refused = incident_text_problems(data.to_incident())  # the same limits as an import
+        if refused:
+            self.errorLabel.setText(f"未保存：{problems_text(refused)}")
+            edit = self.noteEdit if refused[0][0] == "备注" else self.referenceEdit
+            edit.setFocus(Qt.OtherFocusReason)
             return False
         same = incident_service.identical_count(data, exclude_id=self.editing_id)
         if same:

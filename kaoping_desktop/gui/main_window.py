@@ -36,6 +36,7 @@ from .. import __version__, backup, services
 from ..domain.validation import ImportRejected
 from ..services import desktop, roster_view
 from ..services import settings as settings_service
+from ..domain.validation import error_lines
 from ..store.database import UnusableFile
 from .app_state import INCIDENTS, ROSTER, SETTINGS, AppState
 from .entry_tab import EntryTab
@@ -103,9 +104,9 @@ class ImportErrorsDialog(QDialog):
         self.layout().setContentsMargins(12, 12, 12, 12)
         self.setWindowTitle("导入失败")
         self.resize(760, 480)
-        self.lines = [str(e) for e in errors]
+        self.lines = error_lines(errors)  # the first 200, then how many more
         self.summaryLabel.setText(
-            f"文件“{file_name}”有 {len(self.lines)} 处错误，未导入任何数据。请在电子表格中改正后重新导入。"
+            f"文件“{file_name}”有 {len(errors)} 处错误，未导入任何数据。请在电子表格中改正后重新导入。"
         )
         self.model = QStringListModel(self.lines, self)
         self.errorsView.setModel(self.model)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QDateEdit
 
 from ..domain.calendar import month_bounds
 from ..domain.roster import ROLES, WINDOW_STAFF, Assignment, Person, Window
+from ..domain.validation import person_problems, problems_text, window_problems
 from ..services import InputError
 from ..services import roster as roster_service
 from ..services import settings as settings_service
@@ -99,7 +100,11 @@ class WindowDialog(ServiceDialog):
         )
 
     def save(self) -> None:
-        roster_service.save_window(self.window_value(), is_new=self.is_new)
+        window = self.window_value()
+        problems = window_problems(window.code.strip(), window.name.strip(), window.department.strip())
+        if problems:  # the roster import's limits (validation.text_problem)
+            raise InputError(problems_text(problems))
+        roster_service.save_window(window, is_new=self.is_new)
 
 
 class PersonDialog(ServiceDialog):
@@ -221,6 +226,9 @@ class PersonDialog(ServiceDialog):
     def save(self) -> None:
         person = Person(self.idEdit.text(), self.nameEdit.text(), self.phoneEdit.text())
         pid = person.id.strip()
+        problems = person_problems(pid, person.name.strip(), person.phone.strip())
+        if problems:  # the roster import's limits (validation.text_problem)
+            raise InputError(problems_text(problems))
         assignments = [replace(a, person_id=pid) for a in self.model.assignments()]
         if not assignments and person.name.strip() and pid:
             self.windowCombo.setFocus()  # where the missing assignment is entered

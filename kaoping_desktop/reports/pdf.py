@@ -163,6 +163,32 @@ def _ded(value: Fraction) -> str:
     return display(value) if value else ""
 
 
+# Text longer than the import limits (200 characters, validation.NOTE_LIMIT) comes
+# from a database filled before them; a 依据说明 within them may still hold a
+# hundred line breaks. A row holding such a cell may be taller than a page, which
+# reportlab refuses (LayoutError) unless the table may split inside a row; such a
+# row is also top-aligned, so that its date and clause start with it. Tables
+# without one keep moving whole rows to the next page, as they always did.
+LONG_CELL = 200
+LONG_LINES = 20  # … or this many line breaks (依据说明 may hold some)
+
+
+def _is_long(value) -> bool:
+    """`value` as given to a table, before it became a Paragraph (those given ready-made
+    hold numbers and marks)."""
+    text = value.getPlainText() if isinstance(value, Paragraph) else str(value)
+    return len(text) > LONG_CELL or text.count("\n") > LONG_LINES
+
+
+def _long_rows(rows: list[list]) -> list[int]:
+    return [i for i, row in enumerate(rows) if any(_is_long(v) for v in row)]
+
+
+def _split_table(cells: list[list], long_rows: list[int], **kwargs) -> Table:
+    """A table that may split inside a row when it has a long one (see LONG_CELL)."""
+    return Table(cells, splitInRow=1 if long_rows else 0, **kwargs)
+
+
 def _table(rows: list[list], widths: list[float], styles: _Styles, header_rows: int = 1, extra=()) -> Table:
     cells = []
     for i, row in enumerate(rows):
@@ -175,7 +201,8 @@ def _table(rows: list[list], widths: list[float], styles: _Styles, header_rows: 
             else:
                 out.append(_p(value, styles.cell))
         cells.append(out)
-    table = Table(cells, colWidths=widths, repeatRows=header_rows)
+    long_rows = _long_rows(rows)
+    table = _split_table(cells, long_rows, colWidths=widths, repeatRows=header_rows)
     table.setStyle(
         _tstyle(
             [
@@ -186,6 +213,7 @@ def _table(rows: list[list], widths: list[float], styles: _Styles, header_rows: 
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                *[("VALIGN", (0, i), (-1, i), "TOP") for i in long_rows if i >= header_rows],
                 *extra,
             ]
         )
@@ -257,7 +285,7 @@ def write_window_sheet(path: str | Path, report: MonthReport, window_code: str) 
         ["首席代表", chiefs, "结果状态", report.status_text],
     ]
     info_rows = [[_p(v, styles.body) for v in row] for row in info]
-    t = Table(info_rows, colWidths=[width * f for f in (0.14, 0.36, 0.14, 0.36)])
+    t = _split_table(info_rows, _long_rows(info), colWidths=[width * f for f in (0.14, 0.36, 0.14, 0.36)])
     t.setStyle(
         _tstyle(
             [
@@ -366,7 +394,7 @@ def write_window_sheet(path: str | Path, report: MonthReport, window_code: str) 
         ["等次", w.grade or "—", "标记", marks],
         ["提示", "；".join(w.warnings) or "无", "", ""],
     ]
-    t = Table([[_p(v, styles.body) for v in row] for row in result_rows], colWidths=[width * f for f in (0.14, 0.36, 0.14, 0.36)])
+    t = _split_table([[_p(v, styles.body) for v in row] for row in result_rows], _long_rows(result_rows), colWidths=[width * f for f in (0.14, 0.36, 0.14, 0.36)])
     t.setStyle(
         _tstyle(
             [

@@ -18,6 +18,7 @@ from ..domain.roster import (
 from ..excel.roster_export import RosterExport, write_roster_workbook
 from ..excel.templates import ROSTER_FILE
 from ..store import repository
+from ..domain.validation import person_problems, problems_text, window_problems
 from .errors import InputError, MonthClosedError
 
 NO_ASSIGNMENT = "请至少填写一个岗位（窗口、身份、在岗起始）"
@@ -40,12 +41,19 @@ def _apply(windows: list[Window], assignments: list[Assignment]) -> None:
         raise MonthClosedError(changed[0])
 
 
+def _refuse_problems(problems: list[tuple[str, str]]) -> None:
+    """The roster import's limits, for a window or person saved one at a time."""
+    if problems:
+        raise InputError(problems_text(problems))
+
+
 def save_window(window: Window, is_new: bool) -> None:
     code = window.code.strip()
     if not code:
         raise InputError("窗口编号不能为空")
     if not window.name.strip() or not window.department.strip():
         raise InputError("窗口名称和进驻部门不能为空")
+    _refuse_problems(window_problems(code, window.name, window.department))
     _check_dates(window.start, window.end, "窗口")
     window = replace(window, code=code, name=window.name.strip(), department=window.department.strip())
     windows, _, assignments = repository.load_roster()
@@ -74,6 +82,7 @@ def save_person(person: Person, assignments: list[Assignment], is_new: bool) -> 
         raise InputError("工号不能为空")
     if not person.name.strip():
         raise InputError("姓名不能为空")
+    _refuse_problems(person_problems(pid, person.name, person.phone or ""))
     if not assignments:
         # A person without one is scored nowhere and would vanish from every month.
         raise InputError(NO_ASSIGNMENT)
