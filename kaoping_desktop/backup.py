@@ -47,7 +47,7 @@ class BackupFailed(DatabaseError):
 def backup_file(source: Path, dest_dir: Path, progress: Callable[[int, int], None] | None = None) -> Path:
     """Write a checked copy of the database at `source` into `dest_dir`."""
     source, dest_dir = Path(source), Path(dest_dir)
-    return _checked_copy(source, _free_name(dest_dir, BACKUP_PREFIX, ""), progress)
+    return _checked_copy(source, _free_name(dest_dir, BACKUP_PREFIX, ""), progress, BACKUP_PREFIX)
 
 
 def backup_to(db, dest_dir: Path, progress: Callable[[int, int], None] | None = None) -> Path:
@@ -110,12 +110,64 @@ def _free_name(dest_dir: Path, prefix: str, tag: str) -> Path:
     return final
 
 
-def _checked_copy(source: Path, final: Path, progress=None) -> Path:
+_PARTIAL_PID = re.compile(r"\.(\d+)\.part(?:-journal)?$")
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x00100000, False, pid)  # SYNCHRONIZE
+        if not handle:
+            return False
+        try:
+            return kernel32.WaitForSingleObject(handle, 0) == 0x102  # WAIT_TIMEOUT: still running
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _clear_stale_partials(folder: Path, prefix: str) -> None:
+    """A copy killed half-way (kill -9, power cut) cannot clean up after itself: the next one
+    into the same folder removes the partial files whose program is no longer running."""
+    try:
+        leftovers = list(folder.glob(f"{prefix}*.part*"))
+    except OSError:
+        return
+    for leftover in leftovers:
+        m = _PARTIAL_PID.search(leftover.name)
+        if m and _process_alive(int(m.group(1))):
+            continue  # another program's copy in progress
+        if not m:  # an older program's name: only when clearly abandoned
+            try:
+                if datetime.now().timestamp() - leftover.stat().st_mtime < 3600:
+                    continue
+            except OSError:
+                continue
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
+
+
+def _checked_copy(source: Path, final: Path, progress=None, prefix: str = "") -> Path:
     """Copy `source` with the backup API into `final`, through a .part file that is checked
     (schema and every page), flushed, renamed and made durable; on any failure nothing is
-    left behind and the reason is in Chinese (BackupFailed)."""
+    left behind and the reason is in Chinese (BackupFailed). The partial's name carries the
+    process id, so that a copy killed half-way is recognised and cleared by the next one."""
     dest_dir = final.parent
-    partial = final.with_suffix(".db.part")
+    if prefix:
+        _clear_stale_partials(dest_dir, prefix)
+    partial = final.with_name(f"{final.name}.{os.getpid()}.part")
     try:
         # Create the file ourselves first: a read-only or vanished stick then says which
         # (errno), where SQLite would only say "unable to open database file".
@@ -214,13 +266,6 @@ def thin_auto_backups(db_path: Path, now: datetime | None = None) -> list[Path]:
     backups = auto_backups(db_path)
     keep = backups_to_keep((b.made_at for b in backups), now or datetime.now())
     deleted = []
-    now_ts = (now or datetime.now()).timestamp()
-    for stale in auto_backup_dir(db_path).glob("*.part*"):  # left by a program killed mid-copy
-        try:
-            if now_ts - stale.stat().st_mtime > 3600:
-                stale.unlink()
-        except OSError:
-            pass
     for b in backups:
         if b.made_at not in keep:
             try:
@@ -241,7 +286,7 @@ def auto_backup(db_path: Path, reason: str) -> Path | None:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
         raise BackupFailed(_reason(exc, folder)) from exc
-    made = _checked_copy(db_path, _free_name(folder, AUTO_PREFIX, reason))
+    made = _checked_copy(db_path, _free_name(folder, AUTO_PREFIX, reason), prefix=AUTO_PREFIX)
     thin_auto_backups(db_path)
     return made
 
@@ -276,8 +321,8 @@ def restore(backup: Path, target: Path) -> Path | None:
     check_backup(backup)  # refuses empty, foreign, incomplete, damaged files and newer versions
     target.parent.mkdir(parents=True, exist_ok=True)
     kept = _keep_current(target)
-    staged = _free_name(target.parent, f".{target.name}.restoring-", "")
-    staged = _checked_copy(backup, staged)
+    staging = f".{target.name}.restoring-"
+    staged = _checked_copy(backup, _free_name(target.parent, staging, ""), prefix=staging)
     try:
         for sidecar in _sidecars(target):
             sidecar.unlink(missing_ok=True)

@@ -102,14 +102,14 @@ def month_document_codes(month: str, window_codes, content_hash: str | None = No
     return {key: document_code(content_hash, key.document, key.period, key.window_code) for key in month_document_keys(month, window_codes)}
 
 
-def register_documents(codes: dict[DocumentKey, str], content_hash: str) -> None:
-    evidence.register_documents(
-        (code, key.document, key.period, key.window_code, content_hash) for key, code in codes.items()
-    )
-
-
-def log_export(month: str, files: list[Path]) -> None:
-    repository.audit(EXPORT_ACTION, "month", month, {"files": [str(f) for f in files]})
+def record_export(period: str, files: list[Path], codes: dict[DocumentKey, str], content_hash: str) -> None:
+    """After an export: register the codes it printed (what `verify` looks up) and log it,
+    in one transaction, so the register and the log never disagree."""
+    with repository.transaction():
+        evidence.register_documents(
+            (code, key.document, key.period, key.window_code, content_hash) for key, code in codes.items()
+        )
+        repository.audit(EXPORT_ACTION, "month", period, {"files": [str(f) for f in files]})
 
 
 # --- the tamper check -------------------------------------------------------------------
@@ -352,9 +352,8 @@ __all__ = [
     "check_month",
     "daily_backup",
     "last_manual_backup",
-    "log_export",
     "month_document_codes",
-    "register_documents",
+    "record_export",
     "restore_database",
     "seal_unsealed_months",
     "verify",

@@ -201,14 +201,9 @@ def export_month(
         jobs.append((Path(xlsx_file), lambda p: xlsx.write_month_workbook(p, report)))
         issued.append(DocumentKey(WORKBOOK, report.month))
     written = _Batch(jobs, progress, cancelled).run()
-    _register(report.content_hash, {key: report.code_for(key.document, key.window_code) for key in issued})
-    custody.log_export(report.month, written)
+    codes = {key: report.code_for(key.document, key.window_code) for key in issued}
+    custody.record_export(report.month, written, codes, report.content_hash)
     return written
-
-
-def _register(content_hash: str, codes: dict[DocumentKey, str]) -> None:
-    """What `verify CODE` looks up: every document written, by its code."""
-    custody.register_documents(codes, content_hash)
 
 
 def export_year(
@@ -226,8 +221,7 @@ def export_year(
     if xlsx_file is not None:
         jobs.append((Path(xlsx_file), lambda p: xlsx.write_year_workbook(p, report)))
     written = _Batch(jobs, progress, cancelled).run()
-    _register(report.content_hash, {DocumentKey(YEAR, str(report.year)): report.code})
-    custody.log_export(str(report.year), written)
+    custody.record_export(str(report.year), written, {DocumentKey(YEAR, str(report.year)): report.code}, report.content_hash)
     return written
 
 

@@ -129,10 +129,8 @@ def register_documents(rows: Iterable[tuple[str, str, str, str, str]]) -> None:
         {"code": c, "document": d, "period": p, "window_code": w, "content_hash": h, "issued_at": at}
         for c, d, p, w, h in rows
     ]
-    if data:
-        with database.atomic():
-            for start in range(0, len(data), 200):
-                IssuedDocument.insert_many(data[start : start + 200]).on_conflict_ignore().execute()
+    for start in range(0, len(data), 200):  # inside the caller's transaction
+        IssuedDocument.insert_many(data[start : start + 200]).on_conflict_ignore().execute()
 
 
 def issued(code: str) -> IssuedRow | None:
