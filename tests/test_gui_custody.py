@@ -267,22 +267,12 @@ def test_restore_shows_the_backup_beside_the_database_and_every_tab_reloads(wind
     assert window.entry_tab.model.rowCount() == 6
 
 
-@pytest.mark.parametrize("kind", ["empty", "foreign", "table dropped"])
+@pytest.mark.parametrize("kind", ["zero bytes", "foreign sqlite", "table dropped"])
 def test_restore_refuses_an_unusable_file_with_the_reason_and_offers_nothing(window, db, tmp_path, kind):
+    from test_custody import _hostile
+
     bad = tmp_path / "bad.db"
-    if kind == "empty":
-        bad.write_bytes(b"")
-    elif kind == "foreign":
-        conn = sqlite3.connect(bad)
-        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
-        conn.commit()
-        conn.close()
-    else:
-        bad.write_bytes(db.read_bytes())
-        conn = sqlite3.connect(bad)
-        conn.execute("DROP TABLE person")
-        conn.commit()
-        conn.close()
+    _hostile(kind, db, bad)
     before = db.read_bytes()
     assert window.confirm_restore(bad) is None
     box = window.last_message

@@ -534,20 +534,24 @@ def _kill_backup_while_partial(db: Path, usb: Path) -> bool:
     return proc.returncode == -9 and any(".part" in p for p in os.listdir(usb))
 
 
-def test_the_next_backup_clears_what_a_killed_backup_left_on_the_stick(history, tmp_path):
-    """A backup killed mid-copy cannot clean up after itself; the next backup into the folder
-    must, or partial files pile up on the stick (issue 9: a 1 MB partial filled a small stick)."""
+def _stick_with_a_killed_partial(history, tmp_path) -> tuple[Path, Path]:
+    """A copy of the base and a stick holding what a backup killed mid-copy left."""
     db = tmp_path / "k.db"
     shutil.copyfile(history.base, db)
     usb = tmp_path / "U盘"
     usb.mkdir()
     for _ in range(10):
         if _kill_backup_while_partial(db, usb):
-            break
+            return db, usb
         for p in usb.iterdir():
             p.unlink()
-    else:
-        pytest.fail("could not kill a backup while its .part file existed")
+    pytest.fail("could not kill a backup while its .part file existed")
+
+
+def test_the_next_backup_clears_what_a_killed_backup_left_on_the_stick(history, tmp_path):
+    """A backup killed mid-copy cannot clean up after itself; the next backup into the folder
+    must, or partial files pile up on the stick (issue 9: a 1 MB partial filled a small stick)."""
+    db, usb = _stick_with_a_killed_partial(history, tmp_path)
     assert not list(usb.glob("*.db"))  # nothing under a final name
     time.sleep(1.1)  # the next backup's name differs (a same-second retry is the test below)
     done = run_cli(db, "backup", usb)
@@ -560,17 +564,7 @@ def test_the_next_backup_clears_what_a_killed_backup_left_on_the_stick(history, 
 def test_a_backup_retried_in_the_same_second_as_a_killed_one_goes_through(history, tmp_path):
     from datetime import datetime, timedelta
 
-    db = tmp_path / "k.db"
-    shutil.copyfile(history.base, db)
-    usb = tmp_path / "U盘"
-    usb.mkdir()
-    for _ in range(10):
-        if _kill_backup_while_partial(db, usb):
-            break
-        for p in usb.iterdir():
-            p.unlink()
-    else:
-        pytest.fail("could not kill a backup while its .part file existed")
+    db, usb = _stick_with_a_killed_partial(history, tmp_path)
     (partial,) = [p for p in usb.iterdir() if p.name.endswith(".part")]
     now = datetime.now()
     for second in range(6):  # the killed partial under the names of the next seconds: the retry meets one

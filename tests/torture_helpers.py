@@ -224,6 +224,10 @@ def _own_setting(key: str) -> bool:
     return any(part in key for part in _OWN_SETTINGS)
 
 
+def _tables(conn: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+
+
 def canonical(path: Path) -> dict[str, tuple]:
     """Every table's rows without the columns that record when the command ran; the audit
     log as (action, entity) in order (its details name paths and times); the program's own
@@ -231,10 +235,7 @@ def canonical(path: Path) -> dict[str, tuple]:
     conn = sqlite3.connect(ro_uri(path), uri=True)
     try:
         out = {}
-        tables = [
-            r[0]
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        ]
+        tables = _tables(conn)
         for table in sorted(tables):
             columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
             if table == "audit_log":
@@ -256,10 +257,7 @@ def content(path: Path) -> dict[str, tuple]:
     conn = sqlite3.connect(ro_uri(path), uri=True)
     try:
         out = {}
-        tables = [
-            r[0]
-            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        ]
+        tables = _tables(conn)
         for table in sorted(tables):
             out[table] = tuple(sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr))
         out["setting"] = tuple(r for r in out.get("setting", ()) if not _own_setting(r[0]))
