@@ -237,24 +237,17 @@ def test_a_version_1_file_is_upgraded_and_its_closed_months_sealed(tmp_path):
 
 def _downgrade_to_version_1(db: Path) -> None:
     """Rebuild the file as schema version 1 had it (what a center upgrading from 0.x has)."""
+    first = next(path for number, path in dbmod.migrations() if number == 1).read_text(encoding="utf-8")
+    audit_v1 = re.search(r"CREATE TABLE audit_log \(.*?\);\nCREATE INDEX audit_log_at[^;]*;", first, re.S).group(0)
     conn = sqlite3.connect(db)
     conn.executescript(
-        """
+        f"""
         DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;
         DROP TRIGGER issued_document_no_update; DROP TRIGGER scoring_month_hash_frozen;
         DROP TABLE issued_document;
         CREATE TABLE audit_old AS SELECT id, at, actor, action, entity, entity_id, detail FROM audit_log;
         DROP TABLE audit_log;
-        CREATE TABLE audit_log (
-            id          INTEGER PRIMARY KEY,
-            at          TEXT NOT NULL,
-            actor       TEXT NOT NULL DEFAULT '',
-            action      TEXT NOT NULL,
-            entity      TEXT NOT NULL DEFAULT '',
-            entity_id   TEXT NOT NULL DEFAULT '',
-            detail      TEXT NOT NULL DEFAULT ''
-        );
-        CREATE INDEX audit_log_at ON audit_log (at);
+        {audit_v1}
         INSERT INTO audit_log SELECT * FROM audit_old; DROP TABLE audit_old;
         ALTER TABLE scoring_month DROP COLUMN snapshot_hash;
         PRAGMA user_version = 1;
