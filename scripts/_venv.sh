@@ -6,8 +6,9 @@
 #   ensure_venv test       # pip install -e '.[test]'
 #   ensure_venv build      # pip install -e '.[build]'
 #
-# Sets ROOT (the repo root) and VENV (ROOT/.venv). A stamp file per extra,
-# keyed on the sha256 of pyproject.toml and the venv's Python, makes a second
+# Every install is pinned by constraints.txt (exact versions). Sets ROOT (the repo
+# root) and VENV (ROOT/.venv). A stamp file per extra, keyed on the sha256 of
+# pyproject.toml, constraints.txt and the venv's Python, makes a second
 # run skip pip entirely. PYTHON=/path/to/python3.x picks the interpreter used
 # to create the venv; otherwise the first of python3.13, python3.12,
 # python3.11, python3 that is 3.11 or newer.
@@ -39,7 +40,7 @@ find_python() {
 
 _stamp_key() {
     {
-        sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1
+        sha256sum "$ROOT/pyproject.toml" "$ROOT/constraints.txt" | cut -d' ' -f1
         "$VENV/bin/python" -c 'import sys; print(sys.version)'
     } | sha256sum | cut -d' ' -f1
 }
@@ -79,7 +80,7 @@ ensure_venv() {
     fi
 
     echo "==> pip install -e '$spec' into $VENV" >&2
-    (cd "$ROOT" && "$VENV/bin/python" -m pip install --quiet -e "$spec")
+    (cd "$ROOT" && "$VENV/bin/python" -m pip install --quiet -c constraints.txt -e "$spec")
     echo "$key" >"$stamp"
     # The extras include the base install.
     echo "$key" >"$VENV/.kaoping-installed-base"
