@@ -534,9 +534,22 @@ class MainWindow(QMainWindow):
             f"{title}\n\n"
             f"kaoping-desktop 版本 {__version__}\n"
             f"数据库文件：{desktop.database_path()}\n\n"
-            "离线运行，数据只保存在本机数据库文件中；请定期备份到U盘。"
+            "离线运行，数据只保存在本机数据库文件中；请定期备份到U盘。\n"
+            "本程序使用的开源软件与字体见“开源许可”。"
         )
-        return self.show_message(QMessageBox.Information, "关于", text)
+        box = self.show_message(QMessageBox.Information, "关于", text)
+        licenses = box.addButton("开源许可(&L)…", QMessageBox.ActionRole)
+        licenses.clicked.connect(self.show_licenses)
+        return box
+
+    def show_licenses(self):
+        from .licenses_dialog import LicensesDialog
+
+        dialog = LicensesDialog(self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _run(self, title: str, label: str, work: Callable, cancellable: bool = False):
         """Run `work(progress)` off the GUI thread with a progress dialog (it closes the thread's connection)."""
