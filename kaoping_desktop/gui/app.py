@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import APP_NAME, __version__
+from ..paths import resources_dir
 
 # Tried in order when the default font cannot show Chinese.
 CJK_FAMILIES = (
@@ -91,6 +92,9 @@ def setup_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("窗口月度考评系统")
     app.setApplicationVersion(__version__)
+    icon = resources_dir() / "icons" / "kaoping.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))  # the window, its dialogs and the taskbar
     install_translations(app)
     ensure_cjk_font(app)
     # Results are computed in worker threads; a shorter GIL switch interval hands the
