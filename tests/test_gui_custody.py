@@ -253,8 +253,8 @@ def test_restore_shows_the_backup_beside_the_database_and_every_tab_reloads(wind
     assert "备份比当前数据库旧" in dialog.warningLabel.text()
     assert dialog.cancelButton.isDefault()  # Enter never replaces the database
 
-    dialog.restoreButton.click()
-    assert "已从" in window.last_message.text()
+    dialog.restoreButton.click()  # the restore runs once the dialog's signals have returned
+    qtbot.waitUntil(lambda: "已从" in message_text(window), timeout=20000)
     window.last_message.accept()
     # The tab on screen reloaded at once, the others when shown: all show the backup's data.
     qtbot.waitUntil(lambda: results.is_current(PARTS), timeout=20000)
@@ -335,6 +335,14 @@ def test_removable_volumes_are_told_apart_from_the_system_disks():
     assert removable_volumes(windows, platform="win32", system_drive="E:", drive_type=types.__getitem__) == []
 
 
+def message_text(window) -> str:
+    """The window's last message box's text ("" when there is none, or it was closed)."""
+    try:
+        return window.last_message.text() if window.last_message is not None else ""
+    except RuntimeError:  # deleted on close
+        return ""
+
+
 def test_the_usb_dialog_backs_up_to_the_chosen_stick(window, tmp_path, qtbot):
     sticks = []
     for name in ("KINGSTON", "U盘 #2"):
@@ -348,6 +356,7 @@ def test_the_usb_dialog_backs_up_to_the_chosen_stick(window, tmp_path, qtbot):
     view.setCurrentItem(view.topLevelItem(1))
     shot(dialog, "usb_drive_dialog.png")
     dialog.backupButton.click()
+    qtbot.waitUntil(lambda: "已备份到" in message_text(window), timeout=20000)
     written = list((tmp_path / "U盘 #2").glob("kaoping-backup-*.db"))
     assert len(written) == 1 and str(written[0]) in window.last_message.text()
     assert list((tmp_path / "KINGSTON").iterdir()) == []
@@ -355,7 +364,7 @@ def test_the_usb_dialog_backs_up_to_the_chosen_stick(window, tmp_path, qtbot):
     assert window.backupStatusLabel.text().startswith("上次备份到U盘：")
 
 
-def test_other_folder_in_the_usb_dialog_asks_for_a_folder(window, tmp_path):
+def test_other_folder_in_the_usb_dialog_asks_for_a_folder(window, tmp_path, qtbot):
     (tmp_path / "stick").mkdir()
     dialog = window.offer_usb_drives([Volume(str(tmp_path / "stick"), "stick", 1024**3)])
     titles = []
@@ -366,6 +375,7 @@ def test_other_folder_in_the_usb_dialog_asks_for_a_folder(window, tmp_path):
 
     errors = when_dialog_opens(answer)
     dialog.otherFolderButton.click()
+    qtbot.waitUntil(lambda: bool(titles) or bool(errors))
     check(errors)
     assert titles == ["选择U盘或备份文件夹"]
     assert list((tmp_path / "stick").iterdir()) == []
@@ -431,6 +441,7 @@ def test_closing_a_month_reminds_to_back_up_and_offers_to_do_it_now(window, tmp_
 
     errors = when_dialog_opens(backup_dialog)
     next(b for b in reminder.buttons() if b.text() == "现在备份").click()
+    qtbot.waitUntil(lambda: bool(asked) or bool(errors), timeout=20000)
     check(errors)
     assert asked and asked[0] in ("选择U盘或备份文件夹", "备份到U盘")
 

@@ -679,10 +679,12 @@ class MainWindow(QMainWindow):
             if dialog.choice is None:
                 return
             kind, volume = dialog.choice
+            # Once the dialog's signals have returned: the backup's nested event loop must
+            # not delete the dialog (WA_DeleteOnClose) while it is still emitting.
             if kind == "drive":
-                self.backup_to_folder(volume.root)
+                QTimer.singleShot(0, self, lambda: self.backup_to_folder(volume.root))
             else:
-                self.choose_other_backup_folder()
+                QTimer.singleShot(0, self, self.choose_other_backup_folder)
 
         dialog.finished.connect(chosen)
         self.last_dialog = dialog
@@ -747,7 +749,8 @@ class MainWindow(QMainWindow):
             return None
         dialog = RestoreConfirmDialog(self, comparison)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self.restore_from(backup_file))
+        # Deferred for the same reason as the USB dialog's choice (a nested loop under an emit).
+        dialog.accepted.connect(lambda: QTimer.singleShot(0, self, lambda: self.restore_from(backup_file)))
         self.last_dialog = dialog
         dialog.open()
         return dialog

@@ -394,7 +394,9 @@ class ResultsTab(LazyRefresh, QWidget):
 
         def answered(_result: int) -> None:
             if box.clickedButton() is now:
-                self.backup_requested.emit()
+                # After the box's own signals have returned: the backup runs a nested event
+                # loop, which must not delete the box (WA_DeleteOnClose) under its emit.
+                QTimer.singleShot(0, self, self.backup_requested.emit)
 
         box.finished.connect(answered)
         self.backup_reminder = box
