@@ -199,9 +199,9 @@ def _too_big_message(row: int, col: int) -> str:
     )
 
 
-def _chunks(archive: zipfile.ZipFile, member: str):
-    """The member's bytes in pieces that end just before a '<', so no tag is ever cut
-    (XML text and attribute values cannot hold a raw '<')."""
+def _pieces(archive: zipfile.ZipFile, member: str, cut_at):
+    """The member's bytes in pieces; `cut_at(buffer)` says where a piece may end (an index,
+    or -1 to read on), so that no tag or cell is ever cut in two."""
     carry = b""
     with archive.open(member) as source:
         while True:
@@ -209,7 +209,7 @@ def _chunks(archive: zipfile.ZipFile, member: str):
             if not block:
                 break
             buffer = carry + block
-            cut = buffer.rfind(b"<")
+            cut = cut_at(buffer)
             if cut <= 0:
                 carry = buffer
                 continue
@@ -217,6 +217,11 @@ def _chunks(archive: zipfile.ZipFile, member: str):
             carry = buffer[cut:]
     if carry:
         yield carry
+
+
+def _chunks(archive: zipfile.ZipFile, member: str):
+    """Pieces that end just before a '<' (XML text and attribute values cannot hold one)."""
+    return _pieces(archive, member, lambda buffer: buffer.rfind(b"<"))
 
 
 def _scan_extent(archive: zipfile.ZipFile, member: str) -> tuple[int, int] | None:
@@ -332,26 +337,17 @@ def _no_result(attributes: bytes, body: bytes) -> bool:
 
 
 def _row_chunks(archive: zipfile.ZipFile, member: str):
-    """The member's bytes in pieces that end with a row's end tag, so no cell is ever cut."""
-    carry = b""
-    with archive.open(member) as source:
-        while True:
-            block = source.read(CHUNK)
-            if not block:
-                break
-            buffer = carry + block
-            ends = buffer.rfind(b"row>")
-            last = None
-            if ends >= 0:
-                for last in _ROW_END.finditer(buffer, max(0, ends - 64)):
-                    pass
-            if last is None:
-                carry = buffer
-                continue
-            yield buffer[: last.end()]
-            carry = buffer[last.end() :]
-    if carry:
-        yield carry
+    """Pieces that end with a row's end tag, so no cell is ever cut."""
+
+    def after_last_row(buffer: bytes) -> int:
+        ends = buffer.rfind(b"row>")
+        last = None
+        if ends >= 0:
+            for last in _ROW_END.finditer(buffer, max(0, ends - 64)):
+                pass
+        return last.end() if last is not None else -1
+
+    return _pieces(archive, member, after_last_row)
 
 
 def _uncached_formulas_parsed(archive: zipfile.ZipFile, member: str, columns: dict[int, str]) -> list[tuple[int, int]]:
