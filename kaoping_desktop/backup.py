@@ -47,7 +47,7 @@ class BackupFailed(DatabaseError):
 def backup_file(source: Path, dest_dir: Path, progress: Callable[[int, int], None] | None = None) -> Path:
     """Write a checked copy of the database at `source` into `dest_dir`."""
     source, dest_dir = Path(source), Path(dest_dir)
-    return _checked_copy(source, _free_name(dest_dir, BACKUP_PREFIX, ""), progress, BACKUP_PREFIX)
+    return _checked_copy(source, dest_dir, BACKUP_PREFIX, progress=progress)
 
 
 def backup_to(db, dest_dir: Path, progress: Callable[[int, int], None] | None = None) -> Path:
@@ -159,14 +159,14 @@ def _clear_stale_partials(folder: Path, prefix: str) -> None:
             pass
 
 
-def _checked_copy(source: Path, final: Path, progress=None, prefix: str = "") -> Path:
-    """Copy `source` with the backup API into `final`, through a .part file that is checked
-    (schema and every page), flushed, renamed and made durable; on any failure nothing is
-    left behind and the reason is in Chinese (BackupFailed). The partial's name carries the
-    process id, so that a copy killed half-way is recognised and cleared by the next one."""
-    dest_dir = final.parent
-    if prefix:
-        _clear_stale_partials(dest_dir, prefix)
+def _checked_copy(source: Path, dest_dir: Path, prefix: str, tag: str = "", progress=None) -> Path:
+    """Copy `source` with the backup API into a new `<prefix><time>[-tag].db` in `dest_dir`,
+    through a .part file that is checked (schema and every page), flushed, renamed and made
+    durable; on any failure nothing is left behind and the reason is in Chinese
+    (BackupFailed). The partial's name carries the process id, so that a copy killed
+    half-way is recognised and cleared by the next one."""
+    final = _free_name(dest_dir, prefix, tag)
+    _clear_stale_partials(dest_dir, prefix)
     partial = final.with_name(f"{final.name}.{os.getpid()}.part")
     try:
         # Create the file ourselves first: a read-only or vanished stick then says which
@@ -286,7 +286,7 @@ def auto_backup(db_path: Path, reason: str) -> Path | None:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
         raise BackupFailed(_reason(exc, folder)) from exc
-    made = _checked_copy(db_path, _free_name(folder, AUTO_PREFIX, reason), prefix=AUTO_PREFIX)
+    made = _checked_copy(db_path, folder, AUTO_PREFIX, reason)
     thin_auto_backups(db_path)
     return made
 
@@ -322,7 +322,7 @@ def restore(backup: Path, target: Path) -> Path | None:
     target.parent.mkdir(parents=True, exist_ok=True)
     kept = _keep_current(target)
     staging = f".{target.name}.restoring-"
-    staged = _checked_copy(backup, _free_name(target.parent, staging, ""), prefix=staging)
+    staged = _checked_copy(backup, target.parent, staging)
     try:
         for sidecar in _sidecars(target):
             sidecar.unlink(missing_ok=True)

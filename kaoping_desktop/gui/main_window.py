@@ -14,7 +14,6 @@ the window remembers its geometry, tab, splitters, column widths and month
 from __future__ import annotations
 
 import gc
-import os
 from pathlib import Path
 from typing import Callable
 
@@ -71,18 +70,6 @@ FILE_CHECK_DELAY_MS = 150
 
 def window_title(center_name: str) -> str:
     return f"{center_name}{APP_TITLE_SUFFIX}"
-
-
-def file_identity(path: str | Path | None) -> tuple[int, int] | None:
-    """(device, inode) of the file at `path` (None if there is none): a file put in its
-    place (os.replace by a restore) has another one, however alike its contents."""
-    if path is None:
-        return None
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
 
 
 def _saver(tab: QWidget):
@@ -215,7 +202,7 @@ class MainWindow(QMainWindow):
         # its place (see `check_database_file`).
         self._restoring = False
         self._db_path = desktop.database_path()
-        self._file_id = file_identity(self._db_path)
+        self._file_id = desktop.file_identity(self._db_path)
         self._missing_told = False
         self._file_check = QTimer(self)
         self._file_check.setSingleShot(True)
@@ -769,11 +756,11 @@ class MainWindow(QMainWindow):
                 kept = self._run("从备份恢复", "正在恢复数据库…", work)
             except Exception as exc:
                 services.open_app_database(db_path)
-                self._file_id = file_identity(db_path)
+                self._file_id = desktop.file_identity(db_path)
                 self.show_message(QMessageBox.Critical, "从备份恢复", f"恢复失败，当前数据库未改动：\n{exc}")
                 return False
             services.open_app_database(db_path)
-            self._file_id = file_identity(db_path)
+            self._file_id = desktop.file_identity(db_path)
         finally:
             self._restoring = False
         self._reload_everything()
@@ -822,7 +809,7 @@ class MainWindow(QMainWindow):
         path = desktop.database_path()
         if path is None or path != self._db_path or self._file_id is None or self._restoring:
             return True  # (another path: opened by someone else in this process, not replaced)
-        now = file_identity(path)
+        now = desktop.file_identity(path)
         if now == self._file_id:
             self._missing_told = False
             return True
@@ -856,7 +843,7 @@ class MainWindow(QMainWindow):
                 f"数据库文件已被另一个程序替换，但新的文件无法打开：\n{exc}\n\n请关闭程序，再从备份恢复。",
             )
             return False
-        self._file_id = file_identity(path)
+        self._file_id = desktop.file_identity(path)
         self._missing_told = False
         self._reload_everything()
         first = "刚才的保存没有完成：" if refused_write else ""
@@ -872,7 +859,7 @@ class MainWindow(QMainWindow):
     def write_refused_file_replaced(self) -> None:
         """SQLite refused a write because the file was replaced (app.py's error handler)."""
         path = desktop.database_path()
-        if path is not None and file_identity(path) is None:
+        if path is not None and desktop.file_identity(path) is None:
             self.check_database_file()  # gone: say so, reopen nothing
         else:
             self.reopen_replaced_file(path, refused_write=True)

@@ -15,7 +15,6 @@ from typing import Callable
 from .. import backup
 from ..domain.calendar import parse_month
 from ..domain.evidence_chain import (
-    DOCUMENT_LABELS,
     YEAR,
     DocumentKey,
     document_code,
@@ -61,11 +60,6 @@ def last_manual_backup() -> dict | None:
     return audit_log.last_backup()
 
 
-def auto_backup(reason: str) -> Path | None:
-    """An automatic backup of the open database (before closing, reopening…)."""
-    return backup.auto_backup(store_database.current_path(), reason)
-
-
 def daily_backup() -> Path | None:
     """The day's automatic backup, once a day (the window at start, write commands).
     Under the write lock: two programs starting together make one, not two half ones."""
@@ -74,10 +68,6 @@ def daily_backup() -> Path | None:
         return None
     with repository.transaction():
         return backup.daily_backup(path)
-
-
-def auto_backup_folder() -> Path:
-    return backup.auto_backup_dir(store_database.current_path())
 
 
 def restore_database(backup_file: str | Path, db_path: str | Path) -> Path | None:
@@ -191,6 +181,28 @@ def _results_difference(stored: dict, recomputed: dict) -> str:
     return "；".join(parts[:5]) + ("……" if len(parts) > 5 else "")
 
 
+def _against_seal(stored, seals: dict[str, Seal], reopened: dict[str, int]) -> tuple[list[str], dict | None]:
+    """A closed month's stored results and incidents against what the chain sealed:
+    (findings, the stored snapshot, or None when there is nothing to compare further)."""
+    month = stored.month
+    seal = seals.get(month)
+    if seal is None or reopened.get(month, 0) > seal.row_id:
+        return [f"{month} 已锁定，但审计日志中没有它的锁定记录（锁定状态或日志被改动）"], None
+    findings = []
+    if stored.snapshot_hash != seal.snapshot_hash:
+        findings.append(f"{month} 存储的校验值与审计日志中锁定时的记录不一致")
+    try:
+        snapshot = json.loads(stored.results_json or "")
+    except ValueError:
+        return findings + [f"{month} 存储的正式结果无法读取"], None
+    hashes = month_hash(snapshot, repository.month_identities(month))
+    if hashes.results != seal.results_hash:
+        findings.append(f"{month} 存储的正式结果（分数、名次或打印用的条款与依据名称）在锁定后被改动")
+    if hashes.incidents != seal.incidents_hash:
+        findings.append(f"{month} 的扣分记录在锁定后被改动（增加、删除或修改）")
+    return findings, snapshot
+
+
 def check() -> CheckReport:
     """Integrity and tamper check (formats.md `check`): the file, the audit chain, and every
     closed month's stored results and incidents against the chain and a recomputation."""
@@ -205,28 +217,17 @@ def check() -> CheckReport:
         report.findings.append(f"审计日志第 {broken.row_id} 条：{broken.reason}")
 
     seals, reopened = _seals()
+    current_settings = repository.scoring_settings()
     for stored in evidence.stored_months():
         if not stored.closed:
             continue
         report.months_checked += 1
         month = stored.month
-        seal = seals.get(month)
-        if seal is None or reopened.get(month, 0) > seal.row_id:
-            report.findings.append(f"{month} 已锁定，但审计日志中没有它的锁定记录（锁定状态或日志被改动）")
+        findings, snapshot = _against_seal(stored, seals, reopened)
+        report.findings += findings
+        if snapshot is None:
             continue
-        if stored.snapshot_hash != seal.snapshot_hash:
-            report.findings.append(f"{month} 存储的校验值与审计日志中锁定时的记录不一致")
-        try:
-            snapshot = json.loads(stored.results_json or "")
-        except ValueError:
-            report.findings.append(f"{month} 存储的正式结果无法读取")
-            continue
-        hashes = month_hash(snapshot, repository.month_identities(month))
-        if hashes.results != seal.results_hash:
-            report.findings.append(f"{month} 存储的正式结果（分数、名次或打印用的条款与依据名称）在锁定后被改动")
-        if hashes.incidents != seal.incidents_hash:
-            report.findings.append(f"{month} 的扣分记录在锁定后被改动（增加、删除或修改）")
-        settings = repository.scoring_settings()
+        settings = current_settings  # as the month was scored, where its snapshot says
         if "settings" in snapshot:
             settings = settings.with_scoring_part(snapshot["settings"])
         recomputed = to_snapshot(compute_month(month, settings))
@@ -287,7 +288,7 @@ def verify(text: str) -> Verification:
             return Verification(code, None, False, (f"校验码 {code} 不属于本数据库生成的任何文件：不是本程序打印的，或打印后数据已改变。",))
         key, printed_hash = found
         when = ""
-    label = DOCUMENT_LABELS.get(key.document, key.document)
+    label = key.label()
     if key.window_code:
         label += f"（{key.window_code} {_window_name(key.window_code)}）".replace(" ）", "）")
     lines = [f"校验码：{code}", f"文件：{label}{when}", f"{'年度' if key.document == YEAR else '月份'}：{key.period}"]
@@ -320,23 +321,11 @@ def _current_hash(key: DocumentKey) -> tuple[str, list[str], list[str]]:
 
 def check_month(month: str) -> list[str]:
     """The tamper findings about one closed month (what `verify` reports with a code)."""
-    seals, reopened = _seals()
     stored = evidence.stored_month(month)
     if stored is None or not stored.closed:
         return []
-    seal = seals.get(month)
-    if seal is None or reopened.get(month, 0) > seal.row_id:
-        return [f"{month} 已锁定，但审计日志中没有它的锁定记录"]
-    findings = []
-    snapshot = json.loads(stored.results_json or "{}")
-    hashes = month_hash(snapshot, repository.month_identities(month))
-    if stored.snapshot_hash != seal.snapshot_hash:
-        findings.append("存储的校验值与锁定时的审计记录不一致。")
-    if hashes.results != seal.results_hash:
-        findings.append("正式结果在锁定后被改动。")
-    if hashes.incidents != seal.incidents_hash:
-        findings.append("扣分记录在锁定后被改动。")
-    return findings
+    seals, reopened = _seals()
+    return _against_seal(stored, seals, reopened)[0]
 
 
 __all__ = [
@@ -345,8 +334,6 @@ __all__ = [
     "EXPORT_ACTION",
     "RESTORE_ACTION",
     "Verification",
-    "auto_backup",
-    "auto_backup_folder",
     "backup_database",
     "check",
     "check_month",

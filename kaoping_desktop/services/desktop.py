@@ -7,6 +7,7 @@ from typing import Callable, TypeVar
 
 from .. import backup
 from ..store.database import close_database, close_thread_connection, current_path
+from ..store.database import file_identity  # noqa: F401 (the window compares it: a replaced file)
 
 T = TypeVar("T")
 

@@ -57,9 +57,8 @@ def month_results(month: str) -> MonthResult:
     return compute_month(month)
 
 
-def stored_snapshot(month: str) -> dict | None:
+def _stored_snapshot(row) -> dict | None:
     """A closed month's snapshot as stored (results, labels as printed, settings), or None."""
-    row = repository.month_row(month)
     if row is None or not row.closed or not row.results_json:
         return None
     return json.loads(row.results_json)
@@ -67,11 +66,11 @@ def stored_snapshot(month: str) -> dict | None:
 
 def month_labels(month: str) -> dict:
     """The clause texts and evidence names a closed month was printed with ({} when open)."""
-    snapshot = stored_snapshot(parse_month(month))
+    snapshot = _stored_snapshot(repository.month_row(parse_month(month)))
     return (snapshot or {}).get("labels", {})
 
 
-def live_snapshot(month: str, result: MonthResult, incidents) -> dict:
+def live_snapshot(result: MonthResult, incidents) -> dict:
     """What closing the month now would store."""
     standards = catalogue.load_standard_set()
     evidence = {e.code: e.name for e in catalogue.load_evidence()}
@@ -87,7 +86,7 @@ def month_content_hash(month: str, result: MonthResult | None = None) -> str:
     if row is not None and row.closed and row.snapshot_hash:
         return row.snapshot_hash
     incidents = month_incidents(month)
-    snapshot = stored_snapshot(month) or live_snapshot(month, result or month_results(month), incidents)
+    snapshot = _stored_snapshot(row) or live_snapshot(result or month_results(month), incidents)
     return month_hash(snapshot, identities_of(month, incidents)).combined
 
 
@@ -150,7 +149,7 @@ def close_month(month: str, keep_copy: bool = True) -> MonthResult:
         if result.blocking_warnings:
             raise ClosingRefused(f"{month} 不能锁定：" + "；".join(result.blocking_warnings))
         incidents = month_incidents(month)
-        snapshot = live_snapshot(month, result, incidents)
+        snapshot = live_snapshot(result, incidents)
         hashes = month_hash(snapshot, identities_of(month, incidents))
         repository.store_closed_month(
             month,

@@ -250,7 +250,7 @@ def open_database(path: str | Path, keep_copy: Callable[[Path], object] | None =
     )
     database.initialize(db)
     db.connect(reuse_if_open=True)
-    _opened[str(path)] = _identity(path)
+    _opened[str(path)] = file_identity(path)
     # The file passed its check (or a fresh one was made): no need to check again today.
     today = json.dumps(date.today().isoformat())
     if db.execute_sql("SELECT value FROM setting WHERE key = ?", (INTEGRITY_SETTING,)).fetchone() != (today,):
@@ -261,7 +261,11 @@ def open_database(path: str | Path, keep_copy: Callable[[Path], object] | None =
 _opened: dict[str, tuple[int, int]] = {}  # path -> (device, inode) of the file when it was opened
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
+def file_identity(path: str | Path | None) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path` (None if there is none): a file put in its
+    place (os.replace by a restore) has another one, however alike its contents."""
+    if path is None:
+        return None
     try:
         st = os.stat(path)
     except OSError:
@@ -276,7 +280,7 @@ def file_replaced() -> bool:
     if db is None:
         return False
     opened = _opened.get(db.database)
-    return opened is not None and _identity(Path(db.database)) != opened
+    return opened is not None and file_identity(Path(db.database)) != opened
 
 
 def close_database() -> None:
