@@ -1,4 +1,4 @@
-"""The pure part of the reports: annual rows, category lines."""
+"""The pure part of the reports: the year's rows, category lines."""
 
 import json
 from fractions import Fraction
@@ -6,7 +6,8 @@ from fractions import Fraction
 from kaoping_desktop.domain.scoring import MonthResult, PersonResult, WindowResult
 from kaoping_desktop.domain.standards import Standard, standard_from_dict
 from kaoping_desktop.paths import resources_dir
-from kaoping_desktop.reports.data import annual_rows, category_lines, shorten
+from kaoping_desktop.domain.annual import score_year
+from kaoping_desktop.reports.data import build_year_report, category_lines, shorten
 
 F = Fraction
 
@@ -21,24 +22,30 @@ def month(m, windows, closed=False):
     return MonthResult(m, tuple(windows), people, closed)
 
 
-def test_annual_rows():
-    results = {
-        "2026-01": month("2026-01", [window("W01", 90, red=True), window("W02", 80, 2)]),
-        "2026-02": month("2026-02", [window("W01", "95.5", red=True), window("W02", 70, 2, dq=True)]),
-        "2026-03": month("2026-03", [window("W01", 91), window("W02", 85, 2, dq=True), window("W03", 60, 3)]),
-        "2025-12": month("2025-12", [window("W01", 10)]),
+def test_year_report_counts_closed_months_and_shows_open_ones_as_drafts():
+    closed = {
+        "2026-01": month("2026-01", [window("W01", 90, red=True), window("W02", 80, 2)], closed=True),
+        "2026-02": month("2026-02", [window("W01", "95.5", red=True), window("W02", 70, 2, dq=True)], closed=True),
+        "2025-12": month("2025-12", [window("W01", 10)], closed=True),
     }
-    rows = annual_rows(2026, results)
-    assert [r.code for r in rows] == ["W01", "W02", "W03"]
-    w1, w2, w3 = rows
-    assert w1.totals == {"2026-01": 90, "2026-02": F("95.5"), "2026-03": 91}
-    assert w1.mean == (90 + F("95.5") + 91) / 3
-    assert (w1.best, w1.worst) == (F("95.5"), 90)
-    assert w1.red_flag_months == ("2026-01", "2026-02") and w1.red_flag_count == 2
-    assert not w1.disqualified
-    assert w2.disqualified and w2.disqualified_from == "2026-02"
-    assert w3.totals == {"2026-03": 60} and w3.mean == 60
-    assert annual_rows("2027", results) == []
+    drafts = {"2026-03": month("2026-03", [window("W01", 50), window("W02", 99, 2), window("W03", 60, 3)])}
+    report = build_year_report(score_year(2026, closed, awards=1), drafts, {"2026-01": "a", "2026-02": "b"}, awards=1)
+    assert report.months == ("2026-01", "2026-02", "2026-03")
+    assert report.closed_months == ("2026-01", "2026-02") and report.draft_months == ("2026-03",)
+    assert not report.closed  # a draft month is on it
+    # W03 was scored only in the open month: not listed (scoring.md "The year").
+    assert [r.code for r in report.rows] == ["W01", "W02"]
+    w1, w2 = report.rows
+    assert w1.totals == {"2026-01": 90, "2026-02": F("95.5")} and w1.drafts == {"2026-03": 50}
+    assert w1.mean == (90 + F("95.5")) / 2 and w1.months == 2  # the draft 50 never counts
+    assert (w1.rank, w1.award, w1.red_flag_count) == (1, True, 2)
+    assert w2.disqualified and not w2.eligible and w2.rank is None and not w2.award
+    assert [(p.id, p.window_code, p.mean) for p in report.people] == [("1001", "W01", 100)]
+    # The code covers the closed months only: a changed draft leaves it as it was.
+    other = build_year_report(score_year(2026, closed, awards=1), {}, {"2026-01": "a", "2026-02": "b"}, awards=1)
+    assert other.code == report.code and other.closed
+    changed = build_year_report(score_year(2026, closed, awards=1), {}, {"2026-01": "a", "2026-02": "c"}, awards=1)
+    assert changed.code != report.code
 
 
 def _window_standard() -> Standard:

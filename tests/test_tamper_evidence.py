@@ -143,7 +143,7 @@ def _codes_in(path: Path) -> set[str]:
     import subprocess
 
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return set(re.findall(r"校验码：\s*([0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{2})", text))
+    return set(re.findall(r"校验码：\s*([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", text))
 
 
 def test_verify_a_printed_sheet(closed_center, tmp_path):

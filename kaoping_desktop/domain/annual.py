@@ -38,6 +38,7 @@ class AnnualPerson:
     name: str
     scores: dict[str, Fraction]  # closed month -> exact score
     mean: Fraction
+    window_code: str = ""  # the window of the person's latest closed month
 
     @property
     def months(self) -> int:
@@ -70,7 +71,7 @@ def score_year(year: int, closed_results: Mapping[str, MonthResult], awards: int
                 entry["dq"] = True
         for p in result.people:
             entry = people.setdefault(p.person_id, {"scores": {}})
-            entry["name"] = p.name
+            entry["name"], entry["window"] = p.name, p.window_code
             entry["scores"][month] = p.score  # one score a month, whatever the number of windows
 
     needed = -(-len(months) // 2)  # at least half of the closed months, rounded up
@@ -100,7 +101,9 @@ def score_year(year: int, closed_results: Mapping[str, MonthResult], awards: int
         months=tuple(months),
         windows=tuple(row(c) for c in ordered),
         people=tuple(
-            AnnualPerson(pid, e["name"], dict(e["scores"]), sum(e["scores"].values(), Fraction(0)) / len(e["scores"]))
+            AnnualPerson(
+                pid, e["name"], dict(e["scores"]), sum(e["scores"].values(), Fraction(0)) / len(e["scores"]), e["window"]
+            )
             for pid, e in sorted(people.items())
         ),
     )

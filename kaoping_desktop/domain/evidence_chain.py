@@ -17,11 +17,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Iterator, Sequence
 
-CODE_HEX_DIGITS = 10
+# Verification codes: 12 characters from an alphabet without 0/O, 1/I/L (read off paper and
+# typed by hand), grouped 4-4-4. 31**12 ≈ 2**59: among the ~100,000 documents a center prints
+# in ten years the chance that two share a code is about 1 in 100 million.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+LEGACY_CODE_HEX_DIGITS = 10  # codes printed before version 0.2 (hex); found through the register
 
 # Documents that carry a code (formats.md: each document has its own).
 WINDOW_SHEET = "window"
@@ -178,14 +184,18 @@ def identities_of(month: str, incidents: Iterable) -> Iterator[tuple]:
 # --- codes ----------------------------------------------------------------------------
 
 
-def _group(hexdigits: str) -> str:
-    return f"{hexdigits[:4]}-{hexdigits[4:8]}-{hexdigits[8:]}"
+def _group(text: str) -> str:
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def document_code(content_hash: str, document: str, period: str, window_code: str = "") -> str:
-    """e.g. "3F2A-9C1B-07": a document's code, from the hash of the data it prints."""
-    text = _dumps([content_hash, document, period, window_code])
-    return _group(_sha256(text).upper()[:CODE_HEX_DIGITS])
+    """e.g. "7KQ3-M9XH-2PRT": a document's code, from the hash of the data it prints."""
+    number = int(_sha256(_dumps([content_hash, document, period, window_code])), 16)
+    chars = []
+    for _ in range(CODE_LENGTH):
+        number, digit = divmod(number, len(CODE_ALPHABET))
+        chars.append(CODE_ALPHABET[digit])
+    return _group("".join(chars))
 
 
 def year_hash(month_hashes: Iterable[tuple[str, str]]) -> str:
@@ -194,11 +204,13 @@ def year_hash(month_hashes: Iterable[tuple[str, str]]) -> str:
 
 
 def normalise_code(text: str) -> str | None:
-    """A code as typed ("3f2a9c1b07", "3F2A-9C1B-07", with spaces) → canonical, or None."""
-    hexdigits = "".join(ch for ch in str(text).upper() if ch not in "- \t\u3000")
-    if len(hexdigits) != CODE_HEX_DIGITS or any(ch not in "0123456789ABCDEF" for ch in hexdigits):
-        return None
-    return _group(hexdigits)
+    """A code as typed ("7kq3m9xh2prt", "7KQ3 M9XH 2PRT", full-width) → canonical, or None."""
+    typed = "".join(ch for ch in unicodedata.normalize("NFKC", str(text)).upper() if ch not in "-–—_ \t")
+    if len(typed) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in typed):
+        return _group(typed)
+    if len(typed) == LEGACY_CODE_HEX_DIGITS and all(ch in "0123456789ABCDEF" for ch in typed):
+        return f"{typed[:4]}-{typed[4:8]}-{typed[8:]}"
+    return None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Iterable, Mapping
 
 from .incidents import Incident
 from .pricing import PricedIncident, ZERO
-from .standards import STANDARD_LABELS, STAFF, WINDOW, StandardSet
+from .standards import OTHER_EVIDENCE, STANDARD_LABELS, STAFF, WINDOW, StandardSet
 
 CLAUSE_TEXT_CHARS = 20  # what a sheet's clause column holds
 
@@ -72,6 +72,11 @@ class IncidentRow:
 
     @property
     def evidence_text(self) -> str:
+        """The 评定依据 as printed: "办件抽查 BJ-2026-001", or for 其他 "其他：<依据说明>"
+        (the catalogue's name "其他（须填写说明）" is the entry form's hint, not print)."""
+        if self.evidence_code == OTHER_EVIDENCE:
+            name = self.evidence_name.split("（")[0] or self.evidence_name
+            return f"{name}：{self.reference}" if self.reference else name
         return f"{self.evidence_name} {self.reference}".strip() if self.reference else self.evidence_name
 
 

@@ -74,3 +74,34 @@ class ScoringSettings:
         for g in self.grades:
             if not (0 <= g.minimum <= 100):
                 raise ValueError(f"等次“{g.name}”的分数线必须在 0 到 100 之间")
+
+
+# --- signature titles, per document (document kinds of evidence_chain) ----------------------
+
+CHIEF_CONFIRMATION = "窗口首席代表确认"
+SIGNED_DOCUMENTS = ("window", "summary", "staff", "year")  # WINDOW_SHEET, SUMMARY, STAFF_SHEET, YEAR
+SIGNED_DOCUMENT_LABELS = {"window": "窗口评分表", "summary": "月度汇总表", "staff": "人员得分表", "year": "年度汇总"}
+_OFFICE_TITLES = ("考评人", "审核人", "中心负责人")
+# Only a window's own sheet asks its chief representative to confirm it.
+DEFAULT_SIGNATURE_TITLES = {
+    "window": (*_OFFICE_TITLES, CHIEF_CONFIRMATION),
+    "summary": _OFFICE_TITLES,
+    "staff": _OFFICE_TITLES,
+    "year": _OFFICE_TITLES,
+}
+
+
+def signature_titles_from(stored) -> dict[str, tuple[str, ...]]:
+    """The titles of every signed document from the stored setting.
+
+    Versions before 0.2 stored one list for every sheet: it stays the window sheet's,
+    and the other documents get it without the chief's confirmation."""
+    if isinstance(stored, (list, tuple)):
+        shared = tuple(str(t) for t in stored)
+        stored = {doc: shared if doc == "window" else tuple(t for t in shared if t != CHIEF_CONFIRMATION) for doc in SIGNED_DOCUMENTS}
+    stored = stored if isinstance(stored, dict) else {}
+    titles = {}
+    for doc in SIGNED_DOCUMENTS:
+        value = stored.get(doc)
+        titles[doc] = tuple(str(t).strip() for t in value if str(t).strip()) if value is not None else DEFAULT_SIGNATURE_TITLES[doc]
+    return titles

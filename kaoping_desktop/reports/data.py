@@ -17,6 +17,8 @@ from ..domain.incident_rows import IncidentRow, shorten
 from ..domain.incident_rows import incident_rows as priced_rows
 from ..domain.incidents import Incident
 from ..domain.roster import CHIEF, Person
+from ..domain.annual import YearResult
+from ..domain.settings import DEFAULT_SIGNATURE_TITLES
 from ..domain.scoring import MonthResult, PersonResult, WindowResult
 from ..domain.standards import STAFF, WINDOW, Category, EvidenceType, Standard, StandardSet, clause_sort_key
 
@@ -121,10 +123,14 @@ class MonthReport:
     staff_standard: Standard
     incidents: tuple[IncidentRow, ...]
     center_name: str
-    signature_titles: tuple[str, ...]
+    signatures: Mapping[str, tuple[str, ...]]  # document (evidence_chain kind) -> signature titles
     generated_at: datetime
     content_hash: str  # the month's hash: each document's code derives from it
     person_names: Mapping[str, str] = field(default_factory=dict)
+
+    def titles_for(self, document: str) -> tuple[str, ...]:
+        """The signature titles printed on one document (settings, per document)."""
+        return tuple(self.signatures.get(document, ()))
 
     @property
     def month(self) -> str:
@@ -178,12 +184,13 @@ def build_month_report(
     evidence: Iterable[EvidenceType] | Mapping[str, str],
     people: Iterable[Person] = (),
     center_name: str = "",
-    signature_titles: Iterable[str] = (),
+    signature_titles: Mapping[str, Iterable[str]] | None = None,
     generated_at: datetime | None = None,
     content_hash: str = "",
     labels: Mapping | None = None,
 ) -> MonthReport:
-    """`content_hash`: the month's hash (services.months.month_content_hash), from which each
+    """`signature_titles`: document -> titles (default: settings' defaults);
+    `content_hash`: the month's hash (services.months.month_content_hash), from which each
     document's code derives; `labels`: a closed month's clause texts and evidence names."""
     incidents = list(incidents)
     person_names = {p.id: p.name for p in people}
@@ -195,7 +202,10 @@ def build_month_report(
         staff_standard=standards.for_month(STAFF, result.month),
         incidents=tuple(incident_rows(result.month, incidents, standards, evidence, person_names, window_names, labels)),
         center_name=center_name,
-        signature_titles=tuple(signature_titles),
+        signatures={
+            doc: tuple(titles)
+            for doc, titles in (DEFAULT_SIGNATURE_TITLES if signature_titles is None else signature_titles).items()
+        },
         generated_at=generated_at or datetime.now().replace(microsecond=0),
         content_hash=content_hash,
         person_names=person_names,
@@ -207,71 +217,54 @@ def build_month_report(
 
 @dataclass(frozen=True)
 class AnnualRow:
+    """A window's year (domain.annual.AnnualWindow) with its open months as drafts."""
+
     code: str
     name: str
     department: str
-    totals: dict[str, Fraction]  # month -> exact total, only months the window was scored
-    mean: Fraction
-    best: Fraction
-    worst: Fraction
+    totals: dict[str, Fraction]  # closed month -> exact total, months the window was scored
+    drafts: dict[str, Fraction]  # open month -> live total: printed as 草稿, never counted
+    mean: Fraction  # over the closed months only
+    months: int
     red_flag_months: tuple[str, ...]
     disqualified: bool
-    disqualified_from: str | None = None
+    eligible: bool
+    rank: int | None
+    award: bool  # 年度先进窗口
 
     @property
     def red_flag_count(self) -> int:
         return len(self.red_flag_months)
 
 
-def annual_months(year: int | str, results_by_month: Mapping[str, MonthResult]) -> list[str]:
-    prefix = f"{int(year):04d}-"
-    return sorted(m for m, r in results_by_month.items() if m.startswith(prefix) and r.windows)
-
-
-def annual_rows(year: int | str, results_by_month: Mapping[str, MonthResult]) -> list[AnnualRow]:
-    """Per window: each month's total, mean, best, worst, months as 红旗窗口, 取消评优; by window code."""
-    months = annual_months(year, results_by_month)
-    seen: dict[str, dict] = {}
-    for month in months:
-        for w in results_by_month[month].windows:
-            entry = seen.setdefault(w.code, {"totals": {}, "red": [], "dq_from": None})
-            entry["name"], entry["department"] = w.name, w.department  # the latest month's wins
-            entry["totals"][month] = w.total
-            if w.red_flag:
-                entry["red"].append(month)
-            if w.disqualified and entry["dq_from"] is None:
-                entry["dq_from"] = month
-    rows = []
-    for code in sorted(seen):
-        e = seen[code]
-        values = list(e["totals"].values())
-        rows.append(
-            AnnualRow(
-                code=code,
-                name=e["name"],
-                department=e["department"],
-                totals=dict(e["totals"]),
-                mean=sum(values, ZERO) / len(values),
-                best=max(values),
-                worst=min(values),
-                red_flag_months=tuple(e["red"]),
-                disqualified=e["dq_from"] is not None,
-                disqualified_from=e["dq_from"],
-            )
-        )
-    return rows
+@dataclass(frozen=True)
+class AnnualPersonRow:
+    id: str
+    name: str
+    window_code: str  # the window of the person's latest closed month
+    scores: dict[str, Fraction]
+    mean: Fraction
+    months: int
 
 
 @dataclass(frozen=True)
 class YearReport:
     year: int
-    months: tuple[str, ...]
-    rows: tuple[AnnualRow, ...]
+    months: tuple[str, ...]  # every month shown: closed ones and open ones with results
+    closed_months: tuple[str, ...]
+    draft_months: tuple[str, ...]
+    rows: tuple[AnnualRow, ...]  # eligible by rank then code, then ineligible by code (year JSON order)
+    people: tuple[AnnualPersonRow, ...]  # by id
+    awards: int
     center_name: str
     signature_titles: tuple[str, ...]
     generated_at: datetime
-    content_hash: str  # over the hashes of its months
-    closed: bool  # every month in it is closed
+    content_hash: str  # over the hashes of its closed months (what `verify` recomputes)
+
+    @property
+    def closed(self) -> bool:
+        """Official: nothing on it is a draft."""
+        return bool(self.closed_months) and not self.draft_months
 
     @property
     def code(self) -> str:
@@ -283,37 +276,64 @@ class YearReport:
 
 
 def build_year_report(
-    year: int | str,
-    results_by_month: Mapping[str, MonthResult],
-    month_hashes: Mapping[str, str],
+    year_result: YearResult,
+    drafts: Mapping[str, MonthResult] = {},
+    month_hashes: Mapping[str, str] = {},
+    awards: int = 0,
     center_name: str = "",
     signature_titles: Iterable[str] = (),
     generated_at: datetime | None = None,
 ) -> YearReport:
-    """`month_hashes`: each month's hash; the annual summary's code derives from those of
-    its closed months (what `verify` can find again)."""
-    months = annual_months(year, results_by_month)
+    """`year_result`: domain.annual.score_year over the closed months; `drafts`: the open
+    months' live results, shown beside them and marked; `month_hashes`: the closed months'
+    hashes, from which the annual summary's code derives."""
+    closed = tuple(year_result.months)
+    prefix = f"{year_result.year:04d}-"
+    draft_months = tuple(sorted(m for m, r in drafts.items() if m.startswith(prefix) and m not in closed and r.windows))
+    live = {m: {w.code: w.total for w in drafts[m].windows} for m in draft_months}
+    rows = tuple(
+        AnnualRow(
+            code=w.code,
+            name=w.name,
+            department=w.department,
+            totals=dict(w.totals),
+            drafts={m: live[m][w.code] for m in draft_months if w.code in live[m]},
+            mean=w.mean,
+            months=w.months,
+            red_flag_months=w.red_flag_months,
+            disqualified=w.disqualified,
+            eligible=w.eligible,
+            rank=w.rank,
+            award=w.award,
+        )
+        for w in year_result.windows
+    )
+    people = tuple(
+        AnnualPersonRow(p.id, p.name, p.window_code, dict(p.scores), p.mean, p.months) for p in year_result.people
+    )
     return YearReport(
-        year=int(year),
-        months=tuple(months),
-        rows=tuple(annual_rows(year, results_by_month)),
+        year=year_result.year,
+        months=tuple(sorted(closed + draft_months)),
+        closed_months=closed,
+        draft_months=draft_months,
+        rows=rows,
+        people=people,
+        awards=awards,
         center_name=center_name,
         signature_titles=tuple(signature_titles),
         generated_at=generated_at or datetime.now().replace(microsecond=0),
-        content_hash=year_hash([(m, month_hashes.get(m, "")) for m in months]),
-        closed=bool(months) and all(results_by_month[m].closed for m in months),
+        content_hash=year_hash([(m, month_hashes.get(m, "")) for m in closed]),
     )
 
 
 __all__ = [
+    "AnnualPersonRow",
     "AnnualRow",
     "CategoryLine",
     "DRAFT_MARK",
     "IncidentRow",
     "MonthReport",
     "YearReport",
-    "annual_months",
-    "annual_rows",
     "build_month_report",
     "build_year_report",
     "category_lines",

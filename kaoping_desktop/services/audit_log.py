@@ -31,6 +31,7 @@ SETTING_LABELS = {
     "signature_titles": "签字栏职务",
     "first_month": "开始考评月份",
     "operator": "操作员",
+    "issuer": "落款单位",
     "previous_month_until_day": "上月截止日",
 }
 

@@ -277,7 +277,7 @@ def _find_in_closed_months(code: str) -> tuple[DocumentKey, str] | None:
 def verify(text: str) -> Verification:
     code = normalise_code(text)
     if code is None:
-        raise InputError(f"校验码格式不正确：“{text}”，应为 10 位，例如 3F2A-9C1B-07")
+        raise InputError(f"校验码格式不正确：“{text}”，应为 12 位字母和数字，例如 7KQ3-M9XH-2PRT（不含 0、O、1、I、L）")
     issued = evidence.issued(code)
     if issued is not None:
         key, printed_hash = DocumentKey(issued.document, issued.period, issued.window_code), issued.content_hash

@@ -13,7 +13,7 @@ from datetime import date
 from fractions import Fraction
 
 from ..domain.calendar import default_month, parse_month
-from ..domain.settings import Grade, ScoringSettings
+from ..domain.settings import SIGNED_DOCUMENT_LABELS, SIGNED_DOCUMENTS, Grade, ScoringSettings, signature_titles_from
 from ..store import repository
 from .errors import InputError, MonthClosedError
 
@@ -23,7 +23,7 @@ class AppSettings:
     center_name: str
     grades: tuple[Grade, ...]
     red_flag_count: int
-    signature_titles: tuple[str, ...]
+    signature_titles: dict[str, tuple[str, ...]]  # document ("window", "summary", "staff", "year") -> titles
 
 
 def load_settings() -> AppSettings:
@@ -31,16 +31,31 @@ def load_settings() -> AppSettings:
         center_name=repository.get_setting("center_name"),
         grades=repository.scoring_settings().grades,
         red_flag_count=int(repository.get_setting("red_flag_count")),
-        signature_titles=tuple(repository.get_setting("signature_titles")),
+        signature_titles=signature_titles(),
     )
+
+
+def signature_titles() -> dict[str, tuple[str, ...]]:
+    """Each signed document's titles (settings.py's defaults for any not set)."""
+    return signature_titles_from(repository.get_setting("signature_titles"))
+
+
+def issuer() -> str:
+    """The 落款单位 of the 通报: the `issuer` setting, or the center's name."""
+    return (repository.get_setting("issuer") or "").strip() or repository.get_setting("center_name")
 
 
 def save_settings(new: AppSettings) -> None:
     if not new.center_name.strip():
         raise InputError("中心名称不能为空")
-    titles = [t.strip() for t in new.signature_titles if t.strip()]
-    if not titles:
-        raise InputError("签字栏至少要有一个职务")
+    titles = {}
+    for doc in SIGNED_DOCUMENTS:
+        titles[doc] = [t.strip() for t in new.signature_titles.get(doc, ()) if t.strip()]
+        if not titles[doc]:
+            raise InputError(f"{SIGNED_DOCUMENT_LABELS[doc]}的签字栏至少要有一个职务")
+        long = [t for t in titles[doc] if len(t) > 20]
+        if long:
+            raise InputError(f"{SIGNED_DOCUMENT_LABELS[doc]}的签字栏职务最多 20 个字：“{long[0]}”")
     try:
         ScoringSettings(grades=new.grades, red_flag_count=new.red_flag_count).validate()
     except ValueError as exc:
@@ -90,10 +105,10 @@ def _first_month(text: str) -> str | None:
     return value
 
 
-def _operator(text: str) -> str:
+def _optional_name(text: str, what: str) -> str:
     value = str(text).strip()
     if len(value) > 50:
-        raise InputError("操作员姓名最多 50 个字")
+        raise InputError(f"{what}最多 50 个字")
     return value
 
 
@@ -103,7 +118,8 @@ KEYS: dict[str, tuple] = {
     "first-month": ("first_month", _first_month, lambda v: v or ""),
     "red-flags": ("red_flag_count", lambda t: _count(t, "红旗窗口数量", 0, 999), str),
     "annual-awards": ("annual_awards", lambda t: _count(t, "年度先进窗口数量", 0, 999), str),
-    "operator": ("operator", _operator, str),
+    "operator": ("operator", lambda t: _optional_name(t, "操作员姓名"), str),
+    "issuer": ("issuer", lambda t: _optional_name(t, "落款单位"), str),
     "previous-month-until-day": (
         "previous_month_until_day",
         lambda t: _count(t, "默认显示上月的截止日", 0, 31),

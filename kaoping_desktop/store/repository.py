@@ -26,6 +26,7 @@ from ..domain.settings import (
     DEFAULT_GRADES,
     DEFAULT_PREVIOUS_MONTH_UNTIL_DAY,
     DEFAULT_RED_FLAG_COUNT,
+    DEFAULT_SIGNATURE_TITLES,
     Grade,
     ScoringSettings,
 )
@@ -577,7 +578,8 @@ DEFAULT_SETTINGS = {
     "grades": [[g.name, str(g.minimum)] for g in DEFAULT_GRADES],
     "red_flag_count": DEFAULT_RED_FLAG_COUNT,
     "annual_awards": DEFAULT_ANNUAL_AWARDS,
-    "signature_titles": ["考评人", "审核人", "中心负责人", "窗口首席代表确认"],
+    "signature_titles": {doc: list(titles) for doc, titles in DEFAULT_SIGNATURE_TITLES.items()},
+    "issuer": "",  # 落款单位 of the 通报; "" = the center's name
     "first_month": None,  # 开始考评月份; None = every month is evaluated (scoring.md)
     "operator": "",  # 操作员 written into the audit log; "" = the OS login
     "previous_month_until_day": DEFAULT_PREVIOUS_MONTH_UNTIL_DAY,
