@@ -18,6 +18,10 @@ process and run; both are medians of several repeats:
   `results --json` on an empty database             vs  `python -c pass`
   importing a 1,000-row ledger (services.import_incidents), and re-importing
       it (all duplicates)                           vs  openpyxl read-only iteration of the same file
+  exporting the last closed month: 120 window sheets, the summary, the staff sheet
+      and the workbook                              vs  plain reportlab (SimpleDocTemplate, Tables
+      of plain strings, same fonts) writing the same tables + openpyxl writing the same cells
+      (`--only export`; issue 11's target ≤ 2×)
 
 The window (offscreen Qt, in a child process, the real MainWindow on a copy):
 
@@ -290,6 +294,130 @@ def profile_scoring(db: Path, top: int, out: Path | None, log) -> str:
         prof.dump_stats(out)
         log(f"profile written to {out} (open with: python -m pstats {out})")
     return buf.getvalue()
+
+
+# --- export (issue 11) -------------------------------------------------------------------
+
+
+def _plain_reportlab(out: Path, report) -> None:
+    """The baseline: the same tables as plain strings in plain reportlab tables, same fonts."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    from kaoping_desktop.domain.numbers import display
+    from kaoping_desktop.reports.fonts import register_fonts
+
+    font = register_fonts()
+    style = TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8),
+                        ("GRID", (0, 0), (-1, -1), 0.5, "black")])
+
+    def doc(path, tables, size=A4):
+        story = []
+        for rows in tables:
+            t = Table(rows, repeatRows=1)
+            t.setStyle(style)
+            story.append(t)
+        SimpleDocTemplate(str(path), pagesize=size).build(story)
+
+    cats = report.staff_categories()
+    for w in report.result.windows:
+        tables = [
+            [["考评月份", report.month, "窗口编号", w.code, "结果状态", report.status_text],
+             ["窗口名称", w.name, "进驻部门", w.department, "首席代表", "、".join(report.chief_names(w))]],
+            [["编号", "项目", "满分", "扣分", "得分"]]
+            + [[c.code, c.label, display(c.full), display(c.deducted), display(c.score)] for c in report.category_lines(w)],
+            [["日期", "条款", "条款内容", "情形", "次数", "评定依据", "人员", "窗口扣分", "首席扣分", "个人扣分"]]
+            + [[str(r.date), r.clause_code, r.short_text, r.variant, str(r.count), r.evidence_text, r.person_name,
+                display(r.window_points), display(r.chief_points), display(r.person_points)] for r in report.incidents_of(w.code)],
+            [["工号", "姓名", "身份", *[c.name for c in cats], "首席分担", "个人得分"]]
+            + [[p.person_id, p.name, p.role, *[display(p.deductions.get(c.code, 0)) for c in cats], display(p.chief_share),
+                display(p.score)] for p in report.people_of(w.code)],
+            [["总分", display(w.total), "排名", str(w.rank), "等次", w.grade], ["标记", "", "提示", "", "", ""]],
+            [[t, "签字：", "", "日期：", ""] for t in report.titles_for("window")],
+        ]
+        doc(out / f"base-{w.code}.pdf", tables)
+    wcats = report.window_categories()
+    doc(out / "base-summary.pdf", [[["排名", "窗口编号", "窗口名称", "进驻部门", *[c.name for c in wcats], "总分", "等次", "标记"]] + [
+        [str(w.rank), w.code, w.name, w.department, *[display(w.categories.get(c.code, 0)) for c in wcats],
+         display(w.total), w.grade, ""] for w in report.result.windows]], landscape(A4))
+    doc(out / "base-staff.pdf", [
+        [["工号", "姓名", "身份", *[c.name for c in cats], "首席分担", "得分"]]
+        + [[p.person_id, p.name, p.role, *[display(p.deductions.get(c.code, 0)) for c in cats], display(p.chief_share),
+            display(p.score)] for p in report.people_of(w.code)]
+        for w in report.result.windows if report.people_of(w.code)
+    ])
+
+
+def _plain_openpyxl(path: Path, sheets: dict[str, list[tuple]]) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for r in rows:
+            ws.append(list(r))
+    wb.save(path)
+
+
+def export_part(center: Path, tmp: Path, repeat: int, log, profile: bool = False) -> tuple[list[dict], str]:
+    """A month of 120 window sheets + summary + staff sheet + workbook, against plain
+    reportlab tables of plain strings (same fonts) + openpyxl writing the same cells."""
+    from openpyxl import load_workbook
+
+    from kaoping_desktop.reports import pdf, xlsx
+    from kaoping_desktop.services import exports
+
+    db = tmp / "export.db"
+    shutil.copyfile(center, db)
+    services.open_app_database(db)
+    month = CLOSED_MONTH
+    report = exports.month_report(month)
+    out = tmp / "export-out"
+    out.mkdir(exist_ok=True)
+    log(f"export: {month}, {len(report.result.windows)} windows, {len(report.incidents):,} incidents")
+
+    def ours():
+        for w in report.result.windows:
+            pdf.write_window_sheet(out / f"{w.code}.pdf", report, w.code)
+        pdf.write_month_summary(out / "summary.pdf", report)
+        pdf.write_staff_sheet(out / "staff.pdf", report)
+        xlsx.write_month_workbook(out / "month.xlsx", report)
+
+    ours()
+    wb = load_workbook(out / "month.xlsx")  # the same cells, for the openpyxl baseline
+    cells = {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in wb.worksheets}
+
+    def baseline():
+        _plain_reportlab(out, report)
+        _plain_openpyxl(out / "base.xlsx", cells)
+
+    base_ms, _ = median_ms(baseline, repeat)
+    ours_ms, _ = median_ms(ours, repeat)
+    book_ms, _ = median_ms(lambda: pdf.write_month_book(out / "book.pdf", report), repeat)
+    rows = [
+        row(f"export {len(report.result.windows)} window sheets + summary + staff sheet + workbook ({month})", ours_ms,
+            base_ms, "plain reportlab tables of plain strings (same fonts) + openpyxl, same cells", 2,
+            note="target: issue 11"),
+        row("the same PDFs as one merged book (write_month_book)", book_ms, base_ms,
+            "plain reportlab tables of plain strings (same fonts) + openpyxl, same cells", None),
+    ]
+    text = ""
+    if profile:
+        import cProfile
+        import io
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.enable()
+        ours()
+        prof.disable()
+        buf = io.StringIO()
+        buf.write("cProfile of the month's export\n")
+        pstats.Stats(prof, stream=buf).strip_dirs().sort_stats("tottime").print_stats(20)
+        text = buf.getvalue()
+    close_database()
+    return rows, text
 
 
 # --- the window (child process) ---------------------------------------------------------
@@ -932,7 +1060,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1-year center with a 2,000-incident open month")
     parser.add_argument("--years", type=int, help="years of closed history (default 10; quick 1)")
-    parser.add_argument("--only", choices=("headless", "gui"), help="run one part only")
+    parser.add_argument("--only", choices=("headless", "gui", "export"), help="run one part only")
     parser.add_argument("--repeat", type=int, help="timed runs per figure (median shown); default 5, quick 3")
     parser.add_argument("--ledger-rows", type=int, default=1_000, help="rows of the imported ledger (default 1,000)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
@@ -965,13 +1093,18 @@ def main(argv: list[str] | None = None) -> int:
     profile_text = ""
     with tempfile.TemporaryDirectory(prefix="kaoping-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        if args.only != "gui":
+        if args.only in (None, "headless"):
             log("headless part …")
             part, score_db = headless(center, tmp, repeat, args.ledger_rows, log)
             rows += part
             if args.profile is not None:
                 profile_text = profile_scoring(score_db, 25, Path(args.profile) if args.profile else None, log)
-        if args.only != "headless":
+        if args.only in (None, "export"):
+            log("export part …")
+            part, export_profile = export_part(center, tmp, repeat, log, args.profile is not None)
+            rows += part
+            profile_text += ("\n" + export_profile) if export_profile else ""
+        if args.only in (None, "gui"):
             log("window part (offscreen, child process) …")
             part, part_notes = gui(center, tmp, repeat, log)
             rows += part

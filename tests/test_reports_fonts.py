@@ -32,3 +32,16 @@ def test_every_fixed_label_has_a_glyph():
 
 def test_missing_glyphs_reports_what_the_font_lacks():
     assert fonts.missing_glyphs("\U0001F600") == ["\U0001F600"]
+
+
+def test_body_face_is_uming_cn_with_its_licence_and_covers_gb2312():
+    from reportlab.pdfbase import pdfmetrics
+
+    assert fonts.register_fonts() == fonts.BODY_FONT
+    face = pdfmetrics.getFont(fonts.BODY_FONT).face
+    assert face.familyName == b"AR PL UMing CN"  # the simplified-Chinese face of the collection
+    licence = (fonts.font_path().parent / "ARPHICPL.TXT").read_text(encoding="ascii")
+    assert "ARPHIC PUBLIC LICENSE" in licence
+    hanzi = bytes(b for hi in range(0xB0, 0xF8) for lo in range(0xA1, 0xFF) for b in (hi, lo)).decode("gb2312", "ignore")
+    assert len(hanzi) >= 6763 and fonts.missing_glyphs(hanzi) == []
+    assert fonts.missing_glyphs("：（）、，。；“”《》—…·") == []

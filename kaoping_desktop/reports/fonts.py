@@ -1,8 +1,14 @@
-"""The CJK font embedded (as a subset) in every PDF the application writes.
+"""The CJK fonts embedded (as subsets) in every PDF the application writes.
 
-WenQuanYi Micro Hei (文泉驿微米黑, Apache-2.0 or GPLv3 with font exception) ships
-in resources/fonts/. It has TrueType outlines, which reportlab can subset and
-embed; the CFF-based Noto/Source Han fonts it cannot.
+Body text: AR PL UMing CN (文鼎明体, a Song/Ming face as official documents use;
+Arphic Public License, resources/fonts/ARPHICPL.TXT), the simplified-Chinese
+face (index 0) of Debian's fonts-arphic-uming uming.ttc, shipped unmodified.
+Titles and table headers: WenQuanYi Micro Hei (文泉驿微米黑, Apache-2.0 or GPLv3
+with font exception), a heavier sans face. Both have TrueType outlines, which
+reportlab can subset and embed; the CFF-based Noto/Source Han fonts it cannot.
+
+UMing CN covers GB2312 but not every rarer character of a name; the writers
+set such characters in the title face, which has them (see missing_glyphs).
 """
 
 from __future__ import annotations
@@ -12,30 +18,54 @@ from pathlib import Path
 
 from ..paths import resources_dir
 
-FONT_NAME = "WQYMicroHei"
-FONT_FILE = "wqy-microhei.ttc"
+BODY_FONT = "ARPLUMingCN"
+BODY_FILE = "uming.ttc"
+BODY_INDEX = 0  # AR PL UMing CN; 1–3 are the HK and TW faces
+TITLE_FONT = "WQYMicroHei"
+TITLE_FILE = "wqy-microhei.ttc"
+
+# Kept for callers that name the single font of earlier versions.
+FONT_NAME = BODY_FONT
+FONT_FILE = BODY_FILE
 
 
-def font_path() -> Path:
-    return resources_dir() / "fonts" / FONT_FILE
+def font_path(file: str = BODY_FILE) -> Path:
+    return resources_dir() / "fonts" / file
 
 
 @lru_cache(maxsize=1)
 def register_fonts() -> str:
-    """Register the font with reportlab once; returns the name to use in styles."""
+    """Register both fonts with reportlab once; returns the body font's name."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    path = font_path()
-    if not path.is_file():
-        raise FileNotFoundError(f"找不到中文字体文件：{path}")
-    pdfmetrics.registerFont(TTFont(FONT_NAME, str(path), subfontIndex=0))
-    return FONT_NAME
+    for name, file, index in ((BODY_FONT, BODY_FILE, BODY_INDEX), (TITLE_FONT, TITLE_FILE, 0)):
+        path = font_path(file)
+        if not path.is_file():
+            raise FileNotFoundError(f"找不到中文字体文件：{path}")
+        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=index))
+    return BODY_FONT
 
 
-def missing_glyphs(text: str) -> list[str]:
-    """Characters of `text` the font has no glyph for (spaces and controls ignored)."""
+def title_font() -> str:
+    register_fonts()
+    return TITLE_FONT
+
+
+@lru_cache(maxsize=2)
+def _glyphs(font: str) -> dict:
     from reportlab.pdfbase import pdfmetrics
 
-    face = pdfmetrics.getFont(register_fonts()).face
-    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in face.charToGlyph})
+    register_fonts()
+    return pdfmetrics.getFont(font).face.charToGlyph
+
+
+def missing_glyphs(text: str, font: str = BODY_FONT) -> list[str]:
+    """Characters of `text` the font has no glyph for (spaces and controls ignored)."""
+    glyphs = _glyphs(font)
+    return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in glyphs})
+
+
+def has_glyphs(text: str, font: str = BODY_FONT) -> bool:
+    glyphs = _glyphs(font)
+    return all(ord(ch) in glyphs for ch in text)

@@ -25,7 +25,15 @@ from ..reports.data import MonthReport, YearReport, build_month_report, build_ye
 from .errors import InputError
 from ..domain.evidence_chain import STAFF_SHEET, SUMMARY, WINDOW_SHEET, WORKBOOK, YEAR, DocumentKey
 from . import custody
-from .months import month_content_hash, month_incidents, month_labels, month_results, month_verification_code
+from .months import (
+    month_content_hash,
+    month_incidents,
+    month_labels,
+    month_results,
+    month_verification_code,
+    year_results,
+)
+from .settings import signature_titles
 from ..store import catalogue, repository
 
 Progress = Callable[[int, int], None]
@@ -46,55 +54,46 @@ class ExportCancelled(Exception):
 # --- gathering --------------------------------------------------------------------
 
 
-def _settings() -> tuple[str, tuple[str, ...]]:
-    center = repository.get_setting("center_name") or ""
-    titles = tuple(t for t in (repository.get_setting("signature_titles") or ()) if str(t).strip())
-    return center, titles
-
-
 def month_report(month: str, generated_at: datetime | None = None) -> MonthReport:
     """Everything the month's sheets print, read from the open database."""
     month = parse_month(month)
     result = month_results(month)
     _, people, _ = repository.load_roster()
-    center, titles = _settings()
     return build_month_report(
         result,
         month_incidents(month),
         catalogue.load_standard_set(),
         catalogue.load_evidence(),
         people,
-        center,
-        titles,
+        repository.get_setting("center_name") or "",
+        signature_titles(),
         generated_at,
         content_hash=month_content_hash(month, result),
         labels=month_labels(month),
     )
 
 
-def year_months(year: int) -> list[str]:
-    """Months of the year that have results: January up to the last month that is
-    closed (or was ever closed) or has a non-voided incident."""
-    settings = repository.scoring_settings()
-    months = [m for m in (f"{year:04d}-{n:02d}" for n in range(1, 13)) if settings.evaluates(m)]
-    incident_months = repository.incident_months(date(year, 1, 1), date(year, 12, 31))
-    used = [m for m in months if m in incident_months or repository.month_row(m) is not None]
-    if not used:
-        return []
-    return months[: months.index(used[-1]) + 1]
-
-
 def year_report(year: int | str, generated_at: datetime | None = None) -> YearReport:
-    year = int(year)
-    results = {}
-    hashes = {}
-    for m in year_months(year):
-        result = month_results(m)
-        if result.windows:
-            results[m] = result
-            hashes[m] = month_content_hash(m, result)
-    center, titles = _settings()
-    return build_year_report(year, results, hashes, center, titles, generated_at)
+    """The year from its closed months, with its open months' live results as drafts."""
+    official = year_results(year)
+    settings = repository.scoring_settings()
+    with_incidents = repository.incident_months(date(official.year, 1, 1), date(official.year, 12, 31))
+    # Open months where something was entered (or that were closed once): drafts.
+    open_months = [
+        m
+        for m in (f"{official.year:04d}-{n:02d}" for n in range(1, 13))
+        if m not in official.months and settings.evaluates(m) and (m in with_incidents or repository.month_row(m) is not None)
+    ]
+    drafts = {m: month_results(m) for m in open_months}
+    return build_year_report(
+        official,
+        drafts,
+        {m: month_content_hash(m) for m in official.months},
+        settings.annual_awards,
+        repository.get_setting("center_name") or "",
+        signature_titles()[YEAR],
+        generated_at,
+    )
 
 
 # --- writing ----------------------------------------------------------------------
@@ -206,6 +205,43 @@ def export_month(
     return written
 
 
+def export_month_book(
+    month: str,
+    pdf_file: str | Path,
+    include_summary: bool = True,
+    include_staff: bool = True,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Path:
+    """Every window sheet of the month, then optionally the summary and the staff sheet, as
+    one PDF (one print job): page numbers restart with each sheet, each page carries its own
+    sheet's code, and those codes are registered as export_month registers them.
+
+    `progress(done, total)` counts sheets; `cancelled()` is asked before each sheet, and
+    when it turns true nothing is left behind (ExportCancelled)."""
+    report = month_report(month)
+    if not report.result.evaluated:
+        raise InputError(f"{report.month} 早于开始考评月份，未纳入考评，没有可导出的结果")
+    documents = pdf.month_book_documents(report, include_summary, include_staff)
+    if not documents:
+        raise InputError(f"{report.month} 没有窗口考评结果，没有可打印的评分表")
+
+    def on_sheet(done: int, total: int) -> None:
+        if cancelled and cancelled():
+            raise ExportCancelled()
+        if progress:
+            progress(done, total)
+
+    target = write_atomically(
+        Path(pdf_file), lambda p: pdf.write_month_book(p, report, include_summary, include_staff, on_sheet)
+    )
+    if progress:
+        progress(len(documents), len(documents))
+    codes = {DocumentKey(d, report.month, code): report.code_for(d, code) for d, code in documents}
+    custody.record_export(report.month, [target], codes, report.content_hash)
+    return target
+
+
 def export_year(
     year: int | str,
     pdf_file: str | Path | None = None,
@@ -228,10 +264,10 @@ def export_year(
 __all__ = [
     "ExportCancelled",
     "export_month",
+    "export_month_book",
     "export_year",
     "month_pdf_names",
     "month_report",
     "month_verification_code",
-    "year_months",
     "year_report",
 ]
