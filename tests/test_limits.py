@@ -347,9 +347,9 @@ def test_formulas_with_saved_results_are_read_by_their_results(roster_db, tmp_pa
     path = write_ledger(tmp_path / "cached.xlsx", rows, header)
 
     def as_excel_saves_them(xml: str) -> str:  # Excel keeps each formula's result in <v>
-        xml = re.sub(r'(<c r="F2"[^>]*>)<f>1\+1</f><v\s*/>', r'\1<f>1+1</f><v>2</v>', xml)
-        xml = re.sub(r'<c r="I3"([^>]*)><f>(.*?)</f><v\s*/>', r'<c r="I3"\1 t="str"><f>\2</f><v>见附件</v>', xml)
-        return re.sub(r'<c r="I4"([^>]*)><f>(.*?)</f><v\s*/>', r'<c r="I4"\1 t="str"><f>\2</f><v></v>', xml)
+        xml = re.sub(r'(<c r="F2"[^>]*>)<f>1\+1</f>(?:<v\s*/>|<v>\s*</v>)', r'\1<f>1+1</f><v>2</v>', xml)
+        xml = re.sub(r'<c r="I3"([^>]*)><f>(.*?)</f>(?:<v\s*/>|<v>\s*</v>)', r'<c r="I3"\1 t="str"><f>\2</f><v>见附件</v>', xml)
+        return re.sub(r'<c r="I4"([^>]*)><f>(.*?)</f>(?:<v\s*/>|<v>\s*</v>)', r'<c r="I4"\1 t="str"><f>\2</f><v></v>', xml)
 
     edit_sheet(path, as_excel_saves_them)
     assert services.import_incidents(path).added == len(WORKED_LEDGER)
@@ -392,8 +392,8 @@ def test_a_2000_character_reference_wraps_across_pages_of_the_sheet(tmp_path):
         close_database()
     assert "".join(ch for ch in text if ch in GREEK) == LONG_REFERENCE  # all of it, in order
     details = openpyxl.load_workbook(tmp_path / "out" / "m.xlsx")["扣分明细"]
-    header = [c.value for c in details[1]]
-    values = [dict(zip(header, r)) for r in details.iter_rows(min_row=2, values_only=True)]
+    header = [c.value for c in details[2]]  # row 1 is the printed title
+    values = [dict(zip(header, r)) for r in details.iter_rows(min_row=3, values_only=True)]
     assert any(v["依据说明"] == LONG_REFERENCE and v["备注"] == LONG_NOTE for v in values)
 
 

@@ -104,15 +104,17 @@ def test_workbook_has_the_import_headers_text_ids_and_real_dates(db, tmp_path):
     assert retired[3:] == (datetime(2020, 3, 1), datetime(2025, 12, 31))
 
 
-def test_text_that_excel_would_run_as_a_formula_is_escaped(db, tmp_path):
+def test_text_that_excel_would_run_as_a_formula_is_kept_as_quote_prefixed_text(db, tmp_path):
     roster.save_window(Window("W01", "=HYPERLINK(\"http://x\")", "+县税务局"), is_new=True)
     roster.save_person(Person("1001", "@张三", "-1"), [Assignment("1001", "W01", CHIEF)], is_new=True)
     path = roster.export_roster(tmp_path / "r.xlsx").path
     wb = load_workbook(path)
     cells = [c for ws in (wb[WINDOW_SHEET], wb[PEOPLE_SHEET]) for row in ws.iter_rows(min_row=2) for c in row]
     assert all(c.data_type != "f" for c in cells)
-    values = {c.value for c in cells}
-    assert {"'=HYPERLINK(\"http://x\")", "'+县税务局", "'@张三", "'-1"} <= values
+    evil = {c.value: c for c in cells if c.value in {"=HYPERLINK(\"http://x\")", "+县税务局", "@张三", "-1"}}
+    assert len(evil) == 4  # exactly the text, no visible apostrophe
+    assert all(c.data_type == "s" and c.quotePrefix for c in evil.values())
+    assert not any(c.quotePrefix for c in cells if c.value == "1001")  # plain text stays plain
 
 
 def test_people_without_an_assignment_are_reported_not_written(db, tmp_path):

@@ -171,7 +171,7 @@ def normalise_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    # A leading apostrophe before = + - @ is our own formula escape (see cells.escape_formula).
+    # A leading apostrophe before = + - @ is our own formula escape (versions before 0.2).
     return unescape_formula(unicodedata.normalize("NFKC", str(value)).strip())
 
 

@@ -4,7 +4,8 @@ Same layout and style as the blank template (templates.py): sheets 窗口 and �
 with the import's own headers, text-formatted id columns, drop-down lists.
 One 人员 row per assignment; dates are real dates; a person's phone is repeated
 on each of their rows (the import takes the first one). Text that Excel would
-run as a formula is escaped like in every other workbook the program writes.
+run as a formula is kept as text with the quote-prefix style, like in every other
+workbook the program writes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from ..domain.cells import escape_formula
+from ..domain.cells import put_text
 from ..domain.roster import ROLES, Assignment, Person, Window
 from ..domain.roster_import import (
     PEOPLE_OPTIONAL,
@@ -54,7 +55,7 @@ def _put(ws, row: int, column: int, value) -> None:
     elif value is None or value == "":
         cell.value = None
     else:
-        cell.value = escape_formula(str(value))
+        put_text(cell, str(value))
         cell.number_format = "@"
 
 

@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..domain.ledger_import import SHEET as LEDGER_SHEET
 from ..domain.roster import ROLES
 from ..domain.roster_import import PEOPLE_SHEET, WINDOW_SHEET
-from ..domain.cells import escape_formula
+from ..domain.cells import put_text
 
 ROSTER_FILE = "人员名册.xlsx"
 LEDGER_FILE = "扣分台账.xlsx"
@@ -53,7 +53,8 @@ def _options(wb: Workbook, lists: dict[str, list[str]]) -> dict[str, str]:
         letter = get_column_letter(index)
         ws.cell(row=1, column=index, value=name)
         for row, value in enumerate(values, start=2):
-            cell = ws.cell(row=row, column=index, value=escape_formula(value))
+            cell = ws.cell(row=row, column=index)
+            put_text(cell, value)
             cell.number_format = "@"
         last = max(2, len(values) + 1)
         refs[name] = f"{quote_sheetname(OPTIONS_SHEET)}!${letter}$2:${letter}${last}"
