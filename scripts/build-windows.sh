@@ -70,7 +70,7 @@ KEY="$(sha256sum "$ROOT/constraints.txt" | cut -d' ' -f1)"
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$KEY" ]; then
     log "fetching Windows wheels (win_amd64, cp312)"
     # pip judges markers by this host, so PyInstaller's Windows-only needs are named here.
-    WIN_PACKAGES=(PySide6_Essentials peewee openpyxl reportlab pypdfium2 pillow pyinstaller pefile pywin32-ctypes)
+    WIN_PACKAGES=(PySide6_Essentials peewee openpyxl reportlab pypdfium2 pillow python-docx lxml typing_extensions pyinstaller pefile pywin32-ctypes)
     "${HOST_PIP[@]}" download -q --platform win_amd64 --only-binary=:all: --python-version "$WIN_PY" \
         --implementation cp -c "$ROOT/constraints.txt" -d "$CACHE/wheels" "${WIN_PACKAGES[@]}" 2>/dev/null
     rm -rf "$PY/Lib/site-packages" && mkdir -p "$PY/Lib/site-packages"

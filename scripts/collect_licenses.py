@@ -53,6 +53,12 @@ def components() -> list[dict]:
           (_dist_file("pypdfium2", "Apache-2.0.txt"), "Apache-2.0.txt")]),
         ("PDFium（随 pypdfium2 提供）", None, "BSD-3-Clause", [(pdfium, "PDFium-LICENSE.txt")]),
         ("Pillow", "pillow", "MIT-CMU", [(_dist_file("pillow", "LICENSE"), "Pillow-LICENSE.txt")]),
+        ("python-docx", "python-docx", "MIT", [(_dist_file("python-docx", "LICENSE"), "python-docx-LICENSE.txt")]),
+        ("lxml（含 libxml2、libxslt）", "lxml", "BSD-3-Clause（libxml2/libxslt：MIT）",
+         [(_dist_file("lxml", "LICENSE.txt"), "lxml-LICENSE.txt"), (_dist_file("lxml", "LICENSES.txt"), "lxml-LICENSES.txt")]),
+        ("typing_extensions", "typing_extensions", "PSF-2.0", [(_dist_file("typing_extensions", "LICENSE"), "typing_extensions-LICENSE.txt")]),
+        ("AR PL UMing CN（文鼎 PL 明体）", None, "Arphic Public License",
+         [(ROOT / "resources" / "fonts" / "ARPHICPL.TXT", "ARPHICPL.TXT")]),
         ("文泉驿微米黑 (WenQuanYi Micro Hei)", None, "Apache-2.0 或 GPL-3.0（附字体例外）",
          [(ROOT / "resources" / "fonts" / "wqy-microhei-COPYRIGHT.txt", "wqy-microhei-COPYRIGHT.txt")]),
     ]

@@ -46,10 +46,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("value", nargs="?", help="新的值（省略则显示当前值）")
     p = sub.add_parser("template", parents=[db_option], help="写出空白模板（人员名册、扣分台账）")
     p.add_argument("dest", type=Path, nargs="?", default=Path("."))
-    p = sub.add_parser("export", parents=[db_option], help="导出月度评分表 PDF 与 Excel")
+    p = sub.add_parser("export", parents=[db_option], help="导出月度评分表 PDF、Excel 与通报（Word）")
     p.add_argument("--month", required=True)
     p.add_argument("--pdf", type=Path)
     p.add_argument("--xlsx", type=Path)
+    p.add_argument("--docx", type=Path, help="月度考评情况通报（草稿，.docx）")
     p = sub.add_parser("export-roster", parents=[db_option], help="导出人员名册（.xlsx，可再次导入）")
     p.add_argument("file", type=Path)
     p = sub.add_parser("backup", parents=[db_option], help="备份数据库到目录（例如U盘）")
@@ -58,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("backup_file", type=Path)
     p = sub.add_parser("check", parents=[db_option], help="完整性检查与防篡改检查")
     p = sub.add_parser("verify", parents=[db_option], help="查验评分表上的校验码")
-    p.add_argument("code", help="校验码，例如 3F2A-9C1B-07")
+    p.add_argument("code", help="校验码，例如 7KQ3-M9XH-2PRT")
     return parser
 
 
@@ -223,10 +224,15 @@ def _template(args) -> int:
 def _export(args) -> int:
     from .. import services
 
-    if not args.pdf and not args.xlsx:
-        raise ValueError("请至少指定 --pdf 目录或 --xlsx 文件")
-    for path in services.export_month(args.month, pdf_dir=args.pdf, xlsx_file=args.xlsx):
-        print(path)
+    if not args.pdf and not args.xlsx and not args.docx:
+        raise ValueError("请至少指定 --pdf 目录、--xlsx 文件或 --docx 文件")
+    if args.docx:  # first: it also refuses a month without windows, before anything is written
+        from ..services.notice import export_notice
+
+        print(export_notice(args.month, args.docx))
+    if args.pdf or args.xlsx:
+        for path in services.export_month(args.month, pdf_dir=args.pdf, xlsx_file=args.xlsx):
+            print(path)
     return EXIT_OK
 
 
