@@ -185,7 +185,7 @@ def test_selecting_a_window_shows_its_incidents_people_and_chart(window):
     results_tab.select_window("W01")
     assert results_tab.incident_filter.rowCount() == 1
     assert results_tab.people.rowCount() == 3
-    assert results_tab.chart.points[-1] == (10, results_tab.result.windows[0].total)
+    assert tuple(results_tab.chart.points[-1]) == (10, results_tab.result.windows[0].total, True)  # open: a draft
     assert results_tab.codeLabel.text().startswith("校验码：")
 
 

@@ -204,7 +204,7 @@ def test_saving_settings_stores_them_and_tells_the_window(settings, qtbot):
     assert stored.center_name == "平安县政务服务中心"
     assert stored.red_flag_count == 2
     assert stored.grades[1] == Grade("良好", Fraction("86.5"))
-    assert stored.signature_titles == ("考评人", "中心主任")
+    assert stored.signature_titles["window"] == ("考评人", "中心主任")
     assert settings.statusLabel.text() == "设置已保存"
     assert not settings.errorLabel.isVisible()
 
@@ -244,7 +244,7 @@ def test_add_and_remove_grade_and_title_rows(settings):
     settings.titles.setData(settings.titles.index(settings.titles.rowCount() - 1), "分管领导")
     assert settings.save()
     assert [g.name for g in load_settings().grades] == ["优秀", "良好", "合格", "较差", "不合格"]
-    assert load_settings().signature_titles[-1] == "分管领导"
+    assert load_settings().signature_titles["window"][-1] == "分管领导"
     settings.gradesView.setCurrentIndex(settings.grades.index(3, 0))
     settings.removeGradeButton.click()
     settings.revertButton.click()  # unsaved removal is undone

@@ -1,4 +1,4 @@
-"""The main window: one shared month, five tabs, the file / import-export / help menus.
+"""The main window: one shared month, five tabs, the file / import-export / tools / help menus.
 
 Every tab gets the window's `AppState`: the month picked above the tabs, and one
 change signal. Whoever changes data calls `state.notify(kinds)` (imports, restore,
@@ -8,7 +8,7 @@ and only once it is shown. No tab is built before the window has painted.
 Leaving asks first when a tab holds unsaved edits (`has_unsaved_changes()`), and
 the window remembers its geometry, tab, splitters, column widths and month
 (window_state.py). Hooks: the operator and first-start questions (`start_up`), the
-开始使用 guide, 帮助 → 使用说明 and 操作日志, each loaded only when used.
+开始使用 guide, 帮助 → 使用说明, 操作日志 and 工具 → 核验校验码, each loaded only when used.
 """
 
 from __future__ import annotations
@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         self.templatesAction.triggered.connect(self.choose_templates_folder)
         self.importRosterAction.triggered.connect(lambda: self.choose_import_file("roster"))
         self.importIncidentsAction.triggered.connect(lambda: self.choose_import_file("incidents"))
+        self.verifyAction.triggered.connect(self.open_verify_dialog)
         self.manualAction.triggered.connect(self.open_manual)
         self.guideAction.triggered.connect(lambda: self.show_guide(True))
         self.aboutAction.triggered.connect(self.show_about)
@@ -349,6 +350,16 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         self.last_dialog = dialog
         dialog.show()
+        return dialog
+
+    def open_verify_dialog(self):
+        """工具 → 核验校验码 (window-modal, not blocking)."""
+        from .verify_dialog import VerifyDialog
+
+        dialog = VerifyDialog(self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        self.last_dialog = dialog
+        dialog.open()
         return dialog
 
     def start_up(self) -> None:

@@ -1,4 +1,5 @@
-"""月度结果: ranking, the selected window's incidents and people, closing, printing.
+"""月度结果: ranking, the selected window's incidents and people, closing, printing;
+the month's sheets as one document (打印本月全部评分表), the 通报 in Word, 核验校验码.
 
 The month is the window's shared month (`AppState`). Figures are computed off the
 GUI thread by `ResultsLoader` and cached by (month, data version); the tab asks
@@ -8,8 +9,8 @@ for a month or version it no longer shows.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
-from fractions import Fraction
 from pathlib import Path
 
 from PySide6.QtCore import QDeadlineTimer, QEvent, QEventLoop, QPointF, QRectF, Qt, QTimer, Signal
@@ -23,7 +24,7 @@ from ..services.errors import ClosingRefused, DatabaseBusy, InputError
 from .app_state import ALL, MONTHS, AppState, LazyRefresh
 from .incident_models import IncidentFilter, IncidentTableModel
 from .results_models import CodeRole, PeopleModel, RankingModel, fit_columns, sorting_proxy
-from .results_worker import CHART, DETAILS, FIGURES, PARTS, Chart, Details, Figures, ResultsLoader
+from .results_worker import CHART, DETAILS, FIGURES, PARTS, Chart, ChartPoint, Details, Figures, ResultsLoader
 from .tasks import run_task
 from .uiload import load_into
 
@@ -32,29 +33,41 @@ NOT_EVALUATED = "未纳入考评"
 
 
 class TotalsChart(QWidget):
-    """A window's monthly totals through the year, drawn with QPainter (no QtCharts in Essentials)."""
+    """A window's monthly totals through the year, drawn with QPainter (no QtCharts in Essentials).
+
+    Closed months are results: filled points joined by a solid line. Open months are
+    drafts (scoring.md "The year"): hollow grey points joined by dashed lines, and the
+    legend says 草稿."""
+
+    RESULT, DRAFT = QColor("#1f4e79"), QColor("#7f8c8d")
+    LEGEND = ("● 已锁定", "○ 草稿（未锁定，可能变动）")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setMinimumHeight(160)
         self.title = ""
-        self.points: list[tuple[int, Fraction]] = []  # (month 1..12, total)
+        self.points: list[ChartPoint] = []
 
-    def set_series(self, title: str, points: list[tuple[int, Fraction]]) -> None:
+    def set_series(self, title: str, points: list[ChartPoint]) -> None:
         self.title, self.points = title, points
         self.update()
+
+    def has_drafts(self) -> bool:
+        return any(p.draft for p in self.points)
 
     def paintEvent(self, _event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.Antialiasing)
-        rect = QRectF(self.rect()).adjusted(40, 24, -16, -24)
+        rect = QRectF(self.rect()).adjusted(40, 40, -16, -24)  # the top line holds title and legend
         painter.fillRect(self.rect(), QColor("white"))
         painter.drawText(QRectF(0, 2, self.width(), 20), Qt.AlignCenter, self.title or "请选择窗口")
         low = 60
-        painter.setPen(QPen(QColor("#cccccc")))
+        grid, axis = QPen(QColor("#cccccc")), QPen(QColor("#555555"))
         for value in (60, 70, 80, 90, 100):
             y = rect.bottom() - (value - low) / (100 - low) * rect.height()
+            painter.setPen(grid)
             painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
+            painter.setPen(axis)
             painter.drawText(QRectF(0, y - 8, 36, 16), Qt.AlignRight | Qt.AlignVCenter, str(value))
         step = rect.width() / 11
         for month in range(1, 13):
@@ -62,16 +75,28 @@ class TotalsChart(QWidget):
             painter.drawText(QRectF(x - 15, rect.bottom() + 4, 30, 16), Qt.AlignCenter, f"{month}月")
         if not self.points:
             return
-        painter.setPen(QPen(QColor("#1f4e79"), 2))
-        previous = None
-        for month, total in self.points:
-            value = max(low, min(100, total))
-            point = QPointF(rect.left() + (month - 1) * step, rect.bottom() - float(value - low) / (100 - low) * rect.height())
-            if previous is not None:
-                painter.drawLine(previous, point)
-            painter.drawEllipse(point, 3, 3)
-            painter.drawText(QRectF(point.x() - 25, point.y() - 20, 50, 16), Qt.AlignCenter, display(total))
-            previous = point
+        if self.has_drafts():
+            legend = QRectF(40, 2, 270, 20)
+            painter.setPen(self.RESULT)
+            painter.drawText(legend, Qt.AlignLeft | Qt.AlignVCenter, self.LEGEND[0])
+            painter.setPen(self.DRAFT)
+            painter.drawText(legend.adjusted(70, 0, 0, 0), Qt.AlignLeft | Qt.AlignVCenter, self.LEGEND[1])
+
+        def at(point: ChartPoint) -> QPointF:
+            value = max(low, min(100, point.total))
+            return QPointF(rect.left() + (point.month - 1) * step, rect.bottom() - float(value - low) / (100 - low) * rect.height())
+
+        solid, dashed = QPen(self.RESULT, 2), QPen(self.DRAFT, 1.5, Qt.DashLine)
+        for before, after in zip(self.points, self.points[1:]):
+            painter.setPen(dashed if before.draft or after.draft else solid)
+            painter.drawLine(at(before), at(after))
+        for point in self.points:
+            centre = at(point)
+            colour = self.DRAFT if point.draft else self.RESULT
+            painter.setPen(QPen(colour, 2))
+            painter.setBrush(QColor("white") if point.draft else colour)
+            painter.drawEllipse(centre, 3.5, 3.5)
+            painter.drawText(QRectF(centre.x() - 25, centre.y() - 20, 50, 16), Qt.AlignCenter, display(point.total))
 
 
 def write_document(kind: str, month: str, code: str | None, folder: Path) -> Path:
@@ -117,7 +142,7 @@ class ResultsTab(LazyRefresh, QWidget):
         layout = QVBoxLayout(self.chartHolder)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.chart)
-        documents = (("所选窗口评分表", DOC_WINDOW), ("月度汇总（通报）", DOC_SUMMARY), ("人员得分表", DOC_STAFF), ("年度汇总", DOC_YEAR))
+        documents = (("所选窗口评分表", DOC_WINDOW), ("月度汇总表", DOC_SUMMARY), ("人员得分表", DOC_STAFF), ("年度汇总", DOC_YEAR))
         for text, key in documents:
             self.documentCombo.addItem(text, key)
 
@@ -146,6 +171,11 @@ class ResultsTab(LazyRefresh, QWidget):
         self.exportButton.clicked.connect(lambda: self.export_to())
         self.batchButton.clicked.connect(lambda: self.export_to(pdf_only=True))
         self.yearButton.clicked.connect(lambda: self.export_year())
+        self.printAllButton.clicked.connect(lambda: self.print_all())
+        self.noticeButton.clicked.connect(lambda: self.export_notice())
+        self.verifyButton.clicked.connect(lambda: self.open_verify_dialog())
+        self.verify_dialog = None
+        self.print_all_dialog = None
         self._set_buttons(False, False, False)
         self.watch(self.state)
         self._pending.add(self.MONTH)  # nothing read until first shown
@@ -251,7 +281,9 @@ class ResultsTab(LazyRefresh, QWidget):
     def _set_buttons(self, can_close: bool, can_reopen: bool, has_figures: bool) -> None:
         self.closeButton.setEnabled(can_close)
         self.reopenButton.setEnabled(can_reopen)
-        for button in (self.previewButton, self.printButton, self.exportButton, self.batchButton):
+        for button in (
+            self.previewButton, self.printButton, self.exportButton, self.batchButton, self.printAllButton, self.noticeButton
+        ):
             button.setEnabled(has_figures)
 
     def _show_figures(self, key, figures: Figures) -> None:
@@ -344,7 +376,9 @@ class ResultsTab(LazyRefresh, QWidget):
         if self.chart_data is None:
             self.chart.set_series(f"{code} {year} 年各月总分（正在计算……）", [])
         else:
-            self.chart.set_series(f"{code} {year} 年各月总分", self.chart_data.points(code))
+            points = self.chart_data.points(code)
+            drafts = "（含草稿）" if any(p.draft for p in points) else ""
+            self.chart.set_series(f"{code} {year} 年各月总分{drafts}", points)
 
     # --- closing -------------------------------------------------------------------
 
@@ -457,12 +491,139 @@ class ResultsTab(LazyRefresh, QWidget):
         preview_dialog(self, path, self.documentCombo.currentText()).exec()
 
     def print_document(self) -> None:
-        from .printing import print_pdf
+        from .printing import PrintCancelled, print_pdf
 
         try:
             print_pdf(self, self._document_in_worker(), self.documentCombo.currentText())
+        except PrintCancelled as exc:
+            self.warningLabel.setText(str(exc))
         except InputError as exc:
             QMessageBox.warning(self, "打印", str(exc))
+
+    # --- the month's sheets as one document ------------------------------------------
+
+    def print_all(self):
+        """打印本月全部评分表: ask what goes in and whether to print or save (window-modal)."""
+        from .print_all_dialog import PRINT, PrintAllDialog
+
+        windows = len(self.result.windows) if self.result is not None else 0
+        dialog = PrintAllDialog(self, self.month, windows)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+
+        def chosen(_result: int) -> None:
+            choice, summary, staff = dialog.choice, dialog.include_summary, dialog.include_staff
+            if choice is None:
+                return
+            # Once the dialog's signals have returned: the work runs a nested event loop,
+            # which must not delete the dialog (WA_DeleteOnClose) under its emit.
+            if choice == PRINT:
+                QTimer.singleShot(0, self, lambda: self.print_month_book(summary, staff))
+            else:
+                QTimer.singleShot(0, self, lambda: self.save_month_book(None, summary, staff))
+
+        dialog.finished.connect(chosen)
+        self.print_all_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _write_month_book(self, path: Path, include_summary: bool, include_staff: bool) -> Path:
+        from ..services import exports
+
+        month = self.month
+        return run_task(
+            self, "全部评分表", f"正在生成 {month} 的全部评分表……",
+            lambda progress, cancelled: exports.export_month_book(
+                month, path, include_summary, include_staff, progress, cancelled
+            ),
+            cancellable=True,
+        )
+
+    def save_month_book(self, path: str | Path | None = None, include_summary: bool = True, include_staff: bool = True) -> Path | None:
+        """The merged document as one PDF (asks for the file unless given)."""
+        from ..services import exports
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, "保存为PDF", f"{self.month}_全部评分表.pdf", "PDF 文件 (*.pdf)"
+            )
+            if not path:
+                return None
+        path = Path(path)
+        try:
+            written = self._write_month_book(path, include_summary, include_staff)
+        except exports.ExportCancelled as exc:
+            self.warningLabel.setText(str(exc))
+            return None
+        except OSError as exc:
+            QMessageBox.warning(self, "保存失败", f"无法写入 {path}：{exc}")
+            return None
+        except InputError as exc:
+            QMessageBox.warning(self, "全部评分表", str(exc))
+            return None
+        self.warningLabel.setText(f"已保存：{written}")
+        return written
+
+    def print_month_book(self, include_summary: bool = True, include_staff: bool = True, printer=None) -> int:
+        """Write the merged document, then print it page by page (asks for the printer
+        unless given); returns the pages printed."""
+        from ..services import exports
+        from .printing import PrintCancelled, ask_printer, print_pdf
+
+        title = f"{self.month} 全部评分表"
+        printer = printer or ask_printer(self, title)  # before the long work, which a cancel would waste
+        if printer is None:
+            return 0
+        folder = Path(tempfile.mkdtemp(prefix="kaoping-print-"))
+        try:
+            book = self._write_month_book(folder / f"{self.month}_全部评分表.pdf", include_summary, include_staff)
+            pages = print_pdf(self, book, title, printer)
+        except (exports.ExportCancelled, PrintCancelled) as exc:
+            self.warningLabel.setText(str(exc))
+            return 0
+        except InputError as exc:
+            QMessageBox.warning(self, "打印", str(exc))
+            return 0
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)  # spooled by now; a month's book is megabytes
+        self.warningLabel.setText(f"已送打印：{title}，共 {pages} 页")
+        return pages
+
+    # --- the 通报 ----------------------------------------------------------------------
+
+    def notice_file_name(self) -> str:
+        year, month = self.month.split("-")
+        return f"关于{year}年{int(month)}月窗口月度考评情况的通报.docx"
+
+    def export_notice(self, path: str | Path | None = None) -> Path | None:
+        """生成通报（Word）: the 通报 draft of the shown month (asks for the file unless given)."""
+        from ..services import notice
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "生成通报（Word）", self.notice_file_name(), "Word 文档 (*.docx)")
+            if not path:
+                return None
+        path, month = Path(path), self.month
+        try:
+            written = run_task(self, "生成通报", f"正在生成 {month} 的通报……", lambda _p, _c: notice.export_notice(month, path))
+        except OSError as exc:
+            QMessageBox.warning(self, "生成通报", f"无法写入 {path}：{exc}")
+            return None
+        except InputError as exc:
+            QMessageBox.warning(self, "生成通报", str(exc))
+            return None
+        self.warningLabel.setText(f"已生成通报：{written}")
+        return written
+
+    # --- 核验校验码 --------------------------------------------------------------------
+
+    def open_verify_dialog(self):
+        from .verify_dialog import VerifyDialog
+
+        dialog = VerifyDialog(self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        self.verify_dialog = dialog
+        dialog.open()
+        return dialog
 
     def export_to(self, folder: str | Path | None = None, pdf_only: bool = False) -> list[Path]:
         """Every window sheet, the summary and the staff sheet (and the workbook) into a folder."""

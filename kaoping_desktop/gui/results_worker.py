@@ -4,7 +4,8 @@ A month's results come in three parts, each delivered as soon as it is ready:
 
   FIGURES  the ranking and people (services.month_results), lock status, category names
   DETAILS  the month's incidents by window, the verification code
-  CHART    every evaluated month's window totals through the year, for the chart
+  CHART    every evaluated month's window totals through the year, for the chart;
+           closed months are results, open ones drafts (scoring.md "The year")
 
 One worker thread computes them in that order; a request for another key makes
 the running job stop at its next part, so flipping through months never queues
@@ -20,7 +21,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -57,6 +58,12 @@ class Details:
     verification_code: str
 
 
+class ChartPoint(NamedTuple):
+    month: int  # 1..12
+    total: Fraction
+    draft: bool  # the month is open: a draft, not a result
+
+
 @dataclass(frozen=True)
 class Chart:
     year: int
@@ -64,9 +71,12 @@ class Chart:
     # "YYYY-MM" -> (closed_at, totals) of the closed months among them: official results that
     # stay valid across data versions until the month is reopened (or closed again).
     closed: dict = field(default_factory=dict)
+    drafts: frozenset = frozenset()  # the open months among `totals`
 
-    def points(self, code: str) -> list[tuple[int, Fraction]]:
-        return [(int(m[5:7]), t[code]) for m, t in sorted(self.totals.items()) if code in t]
+    def points(self, code: str) -> list[ChartPoint]:
+        return [
+            ChartPoint(int(m[5:7]), t[code], m in self.drafts) for m, t in sorted(self.totals.items()) if code in t
+        ]
 
 
 # --- the work itself (no Qt; also usable from scripts) ---------------------------------
@@ -104,9 +114,11 @@ def compute_chart(
     known: dict[str, dict] | None = None,
     stale: Callable[[], bool] = lambda: False,
     closed_known: dict[str, tuple] | None = None,
+    known_drafts: frozenset = frozenset(),
 ) -> Chart | None:
-    """The year's totals up to the shown month. Reused: `known` months (same data version)
-    and `closed_known` closed months (same closing). None when `stale()` says nobody wants
+    """The year's totals up to the shown month, open months marked as drafts. Reused:
+    `known` months and which of them were open (`known_drafts`, same data version) and
+    `closed_known` closed months (same closing). None when `stale()` says nobody wants
     the answer any more."""
     month = figures.month
     year = int(month[:4])
@@ -115,15 +127,20 @@ def compute_chart(
     known, closed_known = known or {}, closed_known or {}
     totals: dict[str, dict] = {}
     closed: dict[str, tuple] = {}
+    drafts: set[str] = set()
     for m in range(1, int(month[5:7]) + 1):
         key = f"{year:04d}-{m:02d}"
         if figures.first_month is not None and key < figures.first_month:
             continue
         if key == month:
             totals[key] = window_totals(figures.result)
+            if not figures.result.closed:
+                drafts.add(key)
             continue
         if key in known:
             totals[key] = known[key]
+            if key in known_drafts:
+                drafts.add(key)
             continue
         if stale():
             return None
@@ -135,7 +152,9 @@ def compute_chart(
             totals[key] = window_totals(services.month_results(key))
         if stamp is not None:
             closed[key] = (stamp, totals[key])
-    return Chart(year, totals, closed)
+        else:
+            drafts.add(key)
+    return Chart(year, totals, closed, frozenset(drafts))
 
 
 # --- running it off the GUI thread -----------------------------------------------------
@@ -172,9 +191,9 @@ class _Relay(QObject):
 class _Job:
     """One request, run in its own Python thread (its lifetime is Python's alone)."""
 
-    def __init__(self, key: Key, have: dict, known: tuple[dict, dict], relay: _Relay, stale: Callable[[], bool]):
+    def __init__(self, key: Key, have: dict, known: tuple[dict, dict, frozenset], relay: _Relay, stale: Callable[[], bool]):
         self.key, self.have, self.relay, self.stale = key, have, relay, stale
-        self.known, self.closed_known = known
+        self.known, self.closed_known, self.known_drafts = known
         # Set by the GUI once it has shown the figures: until then the worker keeps the GIL
         # free, so filling and painting the tables is not slowed by the next part.
         self.resume = threading.Event()
@@ -201,7 +220,7 @@ class _Job:
         if self.stale():
             return
         if CHART not in self.have:
-            chart = compute_chart(figures, self.known, self.stale, self.closed_known)
+            chart = compute_chart(figures, self.known, self.stale, self.closed_known, self.known_drafts)
             if chart is not None:
                 self.relay.part(self.key, CHART, chart)
 
@@ -219,6 +238,7 @@ class ResultsLoader(QObject):
         super().__init__(parent)
         self._cache: OrderedDict[Key, dict] = OrderedDict()
         self._totals: dict[str, dict] = {}  # month -> window totals, valid for _totals_version
+        self._drafts: frozenset = frozenset()  # the open months among them
         self._totals_version = None
         self._closed_totals: dict[str, tuple] = {}  # month -> (closed_at, totals), any version
         self._wanted: Key | None = None
@@ -257,6 +277,7 @@ class ResultsLoader(QObject):
         """Forget every cached answer (data changed behind the version's back)."""
         self._cache.clear()
         self._totals.clear()
+        self._drafts = frozenset()
         self._totals_version = None
         self._closed_totals.clear()
 
@@ -275,8 +296,9 @@ class ResultsLoader(QObject):
 
     def _start(self, key: Key) -> None:
         self._running = key
-        known = dict(self._totals) if self._totals_version == key[1] else {}
-        known_parts = (known, dict(self._closed_totals))
+        same = self._totals_version == key[1]
+        known = dict(self._totals) if same else {}
+        known_parts = (known, dict(self._closed_totals), self._drafts if same else frozenset())
         job = self._job = _Job(key, self.cached(key), known_parts, self._relay, lambda: self._wanted != key)
         self._thread = threading.Thread(target=job.run, name="kaoping-results", daemon=True)
         self._thread.start()
@@ -308,8 +330,9 @@ class ResultsLoader(QObject):
             self._cache.popitem(last=False)
         if part == CHART:
             if self._totals_version != key[1]:
-                self._totals, self._totals_version = {}, key[1]
+                self._totals, self._drafts, self._totals_version = {}, frozenset(), key[1]
             self._totals.update(payload.totals)
+            self._drafts = (self._drafts - payload.totals.keys()) | payload.drafts
             self._closed_totals.update(payload.closed)
         self.ready.emit(key, part, payload)
         if part == FIGURES:

@@ -1,4 +1,5 @@
-"""The 设置 tab: center name, grade thresholds, 红旗窗口 and 年度先进 counts, signature titles,
+"""The 设置 tab: center name, the 通报's 落款单位, grade thresholds, 红旗窗口 and 年度先进 counts,
+the signature titles of each signed document (窗口评分表, 月度汇总表, 人员得分表, 年度汇总),
 the first evaluated month (开始考评月份), the operator (操作员) and the 上月截止日; and,
 to read only, where the automatic backups are kept (打开文件夹 shows them).
 
@@ -16,7 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QWidget
 
 from ..domain.numbers import to_text
-from ..domain.settings import Grade
+from ..domain.settings import SIGNED_DOCUMENT_LABELS, SIGNED_DOCUMENTS, Grade
 from ..domain.calendar import parse_month
 from ..services import DatabaseBusy, InputError, MonthClosedError
 from ..services import settings as settings_service
@@ -87,6 +88,7 @@ class GradesModel(HeaderedTableModel):
 
 # The keyed settings (services.settings.KEYS) this tab edits, with their field names.
 KEYED_FIELDS = {
+    "issuer": "通报落款单位",
     "annual-awards": "年度先进窗口数",
     "first-month": "开始考评月份",
     "operator": "操作员",
@@ -117,15 +119,19 @@ class SettingsTab(LazyRefresh, QWidget):
         self.gradesView.setModel(self.grades)
         self.gradesView.verticalHeader().hide()
         self.gradesView.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        self.titles = QStringListModel(self)
-        self.titlesView.setModel(self.titles)
+        # One list per signed document; the combo chooses which one the list view edits.
+        self.title_lists = {doc: QStringListModel(self) for doc in SIGNED_DOCUMENTS}
+        for doc in SIGNED_DOCUMENTS:
+            self.titlesDocumentCombo.addItem(SIGNED_DOCUMENT_LABELS[doc], doc)
+        self.titlesDocumentCombo.currentIndexChanged.connect(lambda _i: self._show_title_list())
+        self._show_title_list()
         self.addGradeButton.clicked.connect(self._add_grade)
         self.removeGradeButton.clicked.connect(lambda: self.grades.remove_row(self.gradesView.currentIndex().row()))
         self.addTitleButton.clicked.connect(self._add_title)
         self.removeTitleButton.clicked.connect(self._remove_title)
         self.saveButton.clicked.connect(self.save)
         self.revertButton.clicked.connect(self.discard_changes)
-        for edit in (self.centerNameEdit, self.firstMonthEdit, self.operatorEdit):
+        for edit in (self.centerNameEdit, self.issuerEdit, self.firstMonthEdit, self.operatorEdit):
             edit.returnPressed.connect(self.save)
         self.saveButton.setDefault(True)
         self.errorLabel.hide()
@@ -133,6 +139,25 @@ class SettingsTab(LazyRefresh, QWidget):
         self._shown: dict = {}
         self.watch(self.state)
         self.refresh()
+
+    # -- signature titles, one list per document ----------------------------------------------
+
+    @property
+    def titles(self) -> QStringListModel:
+        """The list of the document chosen in the combo."""
+        return self.title_lists[self.titles_document()]
+
+    def titles_document(self) -> str:
+        return self.titlesDocumentCombo.currentData()
+
+    def choose_titles_document(self, document: str) -> None:
+        self.titlesDocumentCombo.setCurrentIndex(self.titlesDocumentCombo.findData(document))
+
+    def _show_title_list(self) -> None:
+        self.titlesView.setModel(self.titles)
+
+    def _title_values(self) -> dict[str, tuple[str, ...]]:
+        return {doc: tuple(model.stringList()) for doc, model in self.title_lists.items()}
 
     # -- where the automatic backups are (read only) ------------------------------------------
 
@@ -180,7 +205,8 @@ class SettingsTab(LazyRefresh, QWidget):
             "center-name": self.centerNameEdit.text().strip(),
             "red-flags": self.redFlagSpin.value(),
             "grades": tuple(tuple(row) for row in self.grades.rows),
-            "titles": tuple(self.titles.stringList()),
+            "titles": self._title_values(),
+            "issuer": self.issuerEdit.text().strip(),
             "annual-awards": str(self.annualAwardsSpin.value()),
             "first-month": _month_text(self.firstMonthEdit.text()),
             "operator": self.operatorEdit.text().strip(),
@@ -193,7 +219,7 @@ class SettingsTab(LazyRefresh, QWidget):
             "center-name": current.center_name,
             "red-flags": current.red_flag_count,
             "grades": tuple((g.name, to_text(g.minimum)) for g in current.grades),
-            "titles": tuple(current.signature_titles),
+            "titles": {doc: tuple(current.signature_titles[doc]) for doc in SIGNED_DOCUMENTS},
             **stored_values(KEYED_FIELDS),
         }
 
@@ -207,7 +233,10 @@ class SettingsTab(LazyRefresh, QWidget):
             self.grades.rows = [list(row) for row in value]
             self.grades.endResetModel()
         elif name == "titles":
-            self.titles.setStringList(list(value))
+            for doc, titles in value.items():
+                self.title_lists[doc].setStringList(list(titles))
+        elif name == "issuer":
+            self.issuerEdit.setText(value)
         elif name == "annual-awards":
             self.annualAwardsSpin.setValue(int(value))
         elif name == "first-month":
@@ -287,12 +316,13 @@ class SettingsTab(LazyRefresh, QWidget):
             center_name=self.centerNameEdit.text(),
             grades=self.grades.grades(),
             red_flag_count=self.redFlagSpin.value(),
-            signature_titles=tuple(self.titles.stringList()),
+            signature_titles=self._title_values(),
         )
 
     def _edited_values(self) -> dict[str, str]:
         """The keyed settings that differ from what is stored, as typed."""
         typed = {
+            "issuer": self.issuerEdit.text(),
             "annual-awards": str(self.annualAwardsSpin.value()),
             "first-month": self.firstMonthEdit.text(),
             "operator": self.operatorEdit.text(),
@@ -303,6 +333,7 @@ class SettingsTab(LazyRefresh, QWidget):
 
     def _field_widget(self, key: str | None) -> QWidget | None:
         return {
+            "issuer": self.issuerEdit,
             "annual-awards": self.annualAwardsSpin,
             "first-month": self.firstMonthEdit,
             "operator": self.operatorEdit,
