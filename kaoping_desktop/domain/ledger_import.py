@@ -58,12 +58,14 @@ def plan_ledger(
     roster: RosterView,
     evidence: list[EvidenceType],
     closed_months: set[str],
-    stored: Iterable[Incident] | Callable[[date, date], Iterable[Incident]],
+    stored_identities: Callable[[date, date], Iterable[tuple]],
 ) -> LedgerPlan:
     """rows: (spreadsheet row number, {header: cell value}).
 
-    stored: the stored incidents, or a function giving those between two dates
-    (only the file's date range is compared, so the cost follows the file).
+    stored_identities: a function giving Incident.identity() of every stored
+    incident (voided ones too) between two dates, called with the file's first and
+    last dates: a stored row outside them cannot equal a row of the file, so only
+    that range is read and the cost follows the file, not the years stored.
     """
     plan = LedgerPlan()
     known_codes = {c.code for s in standards.versions for c in s.clauses}
@@ -124,11 +126,9 @@ def plan_ledger(
             parsed.append((number, incident))
     if plan.errors or not parsed:
         return plan
-    if callable(stored):
-        stored = stored(min(i.date for _, i in parsed), max(i.date for _, i in parsed))
     # Identical rows are compared as a multiset, voided incidents included, so a
     # ledger imported again after appending rows adds only the new ones.
-    remaining = Counter(inc.identity() for inc in stored)
+    remaining = Counter(stored_identities(min(i.date for _, i in parsed), max(i.date for _, i in parsed)))
     for number, incident in parsed:
         key = incident.identity()
         if remaining[key] > 0:

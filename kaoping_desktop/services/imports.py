@@ -28,7 +28,7 @@ from ..domain.standards import OTHER_EVIDENCE, clause_sort_key
 from ..domain.validation import ImportRejected, RosterView, RowError
 from ..excel.reader import open_workbook, read_sheet
 from ..excel.templates import LEDGER_FILE, ROSTER_FILE, write_ledger_template, write_roster_template
-from ..store import catalogue, repository
+from ..store import catalogue, ledger_store, repository
 
 Progress = Callable[[int, int], None]
 
@@ -146,7 +146,7 @@ def import_incidents(path: str | Path, progress: Progress | None = None) -> Ledg
             RosterView.build(windows, people, assignments),
             catalogue.load_evidence(),
             repository.closed_months(),
-            repository.load_incidents,  # called with the file's first and last dates
+            ledger_store.stored_identities,  # only the file's date range is read
         )
         if plan.errors:
             raise ImportRejected(plan.errors)
@@ -155,7 +155,7 @@ def import_incidents(path: str | Path, progress: Progress | None = None) -> Ledg
         kinds = {}
         for inc in plan.new:
             kinds[inc.clause_code] = standards.find_clause(inc.clause_code, inc.month)[0].kind
-        repository.insert_incidents(plan.new, kinds)
+        repository.insert_incidents(plan.new, kinds)  # one executemany, in this transaction
         months = sorted({inc.month for inc in plan.new})
         repository.audit(
             "导入扣分台账",

@@ -15,6 +15,7 @@ from typing import Callable
 from fractions import Fraction
 
 from peewee import JOIN, IntegrityError, OperationalError, fn
+from peewee import __exception_wrapper__ as peewee_errors  # what peewee's own execute_sql uses
 
 from ..domain import incidents as dom_inc
 from ..domain import roster as dom
@@ -369,35 +370,54 @@ def consequence_hits(month: str, clause_codes: set[str]) -> list[tuple[str, date
     return [(window, _day(day), clause) for window, day, clause in database.execute(query)]
 
 
+_INSERT_INCIDENT_SQL = (
+    "INSERT INTO incident (date, window_id, person_id, standard_kind, clause_code, variant, count, "
+    "evidence_type_id, reference, note, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 def insert_incidents(incidents: list[dom_inc.Incident], standard_kinds: dict[str, str]) -> list[int]:
-    """Insert new incidents (call inside a transaction); returns their ids in order."""
+    """Insert new incidents with one executemany (parameters bound); their ids in order.
+
+    The closed-month trigger still guards every row. Ids: the table's INTEGER PRIMARY KEY
+    (no AUTOINCREMENT) gives max(id)+1 to each new row and the write lock is held, so the
+    ids follow the largest one read first (sqlite3's executemany returns no RETURNING rows).
+    """
+    if not incidents:
+        return []
     windows = dict(database.execute(ServiceWindow.select(ServiceWindow.code, ServiceWindow.id)))
     people = dict(database.execute(Person.select(Person.staff_no, Person.id)))
     evidence = dict(database.execute(EvidenceType.select(EvidenceType.code, EvidenceType.id)))
-    for month in sorted({inc.month for inc in incidents}):
+    months = sorted({inc.month for inc in incidents})
+    for month in months:
         ensure_month_open(month)
-    ids: list[int] = []
-    stamp = now()
-    # One INSERT each keeps the ids; the closed-month trigger still guards every row.
-    with transaction(lambda: incidents[len(ids)].month):
-        for inc in incidents:
-            ids.append(
-                Incident.insert(
-                    date=inc.date,
-                    window=windows[inc.window_code],
-                    person=people[inc.person_id] if inc.person_id else None,
-                    standard_kind=standard_kinds[inc.clause_code],
-                    clause_code=inc.clause_code,
-                    variant=inc.variant,
-                    count=inc.count,
-                    evidence_type=evidence[inc.evidence_code],
-                    reference=inc.reference,
-                    note=inc.note,
-                    created_at=stamp,
-                    updated_at=stamp,
-                ).execute()
-            )
-    return ids
+    stamp = Incident.created_at.db_value(now())
+    params = [
+        (
+            inc.date.isoformat(),
+            windows[inc.window_code],
+            people[inc.person_id] if inc.person_id else None,
+            standard_kinds[inc.clause_code],
+            inc.clause_code,
+            inc.variant,
+            inc.count,
+            evidence[inc.evidence_code],
+            inc.reference,
+            inc.note,
+            stamp,
+            stamp,
+        )
+        for inc in incidents
+    ]
+
+    def closed_month() -> str:  # which month the trigger refused, told after the fact
+        return next((m for m in months if is_closed(m)), months[0])
+
+    with transaction(closed_month):
+        (last_id,) = database.execute_sql("SELECT COALESCE(MAX(id), 0) FROM incident").fetchone()
+        with peewee_errors:  # sqlite3's errors as peewee's, as transaction() expects
+            database.cursor().executemany(_INSERT_INCIDENT_SQL, params)
+    return list(range(last_id + 1, last_id + 1 + len(incidents)))
 
 
 def get_incident(incident_id: int) -> tuple[dom_inc.Incident, str] | None:

@@ -1,0 +1,172 @@
+"""The ledger import at scale (issue 12): only the file's date range is compared, rows go in with
+one executemany, and the import stays all or nothing with its ids and audit row as before."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+
+import pytest
+from peewee import IntegrityError
+
+from kaoping_desktop import services
+from kaoping_desktop.domain.incidents import Incident as Inc
+from kaoping_desktop.domain.ledger_import import plan_ledger
+from kaoping_desktop.domain.ledger_import import OPTIONAL, REQUIRED, SHEET
+from kaoping_desktop.domain.validation import ImportRejected, RosterView
+from kaoping_desktop.excel.reader import open_workbook, read_sheet
+from kaoping_desktop.services.imports import _rows
+from kaoping_desktop.services.incidents import void_incident
+from kaoping_desktop.store import catalogue, ledger_store, repository
+from kaoping_desktop.store.models import AuditLog, EvidenceType, Incident, ServiceWindow, database
+from store_builders import add_incidents, kinds
+from workbooks import WORKED_ROSTER_PEOPLE, WORKED_ROSTER_WINDOWS, write_ledger, write_roster
+
+
+@pytest.fixture
+def db(tmp_path):
+    services.open_app_database(tmp_path / "k.db")
+    write_roster(tmp_path / "roster.xlsx", WORKED_ROSTER_WINDOWS, WORKED_ROSTER_PEOPLE)
+    services.import_roster(tmp_path / "roster.xlsx")
+    return tmp_path
+
+
+def row(day: str, reference: str = "", count: int = 1) -> list:
+    return [day, "W01", None, "3.1", None, count, "办件抽查", reference or None, None]
+
+
+def stored(day: date, reference: str = "", count: int = 1) -> Inc:
+    return Inc(day, "W01", "3.1", count, "E07", reference=reference)
+
+
+def test_only_the_file_date_range_is_read_and_a_duplicate_inside_it_is_caught(db):
+    _, _, voided, _ = add_incidents(
+        [
+            stored(date(2026, 10, 7), "A"),
+            stored(date(2026, 10, 9), "B"),
+            stored(date(2026, 10, 10), "C"),
+            stored(date(2026, 10, 13), "D"),
+        ]
+    )
+    void_incident(voided, "录错")
+    got = ledger_store.stored_identities(date(2026, 10, 8), date(2026, 10, 12))
+    # Voided incidents count as stored (formats.md), rows outside the range are not read.
+    assert sorted(got) == sorted(
+        [stored(date(2026, 10, 9), "B").identity(), stored(date(2026, 10, 10), "C").identity()]
+    )
+
+    # plan_ledger asks for exactly the file's first and last dates.
+    asked = []
+
+    def identities(first, last):
+        asked.append((first, last))
+        return ledger_store.stored_identities(first, last)
+
+    path = write_ledger(db / "l.xlsx", [row("2026-10-09", "B"), row("2026-10-08", "X"), row("2026-10-12", "Y")])
+    workbook = open_workbook(path)
+    try:
+        rows = _rows(read_sheet(workbook, SHEET, REQUIRED, OPTIONAL))
+    finally:
+        workbook.close()
+    windows, people, assignments = repository.load_roster()
+    plan = plan_ledger(
+        rows,
+        catalogue.load_standard_set(),
+        RosterView.build(windows, people, assignments),
+        catalogue.load_evidence(),
+        repository.closed_months(),
+        identities,
+    )
+    assert asked == [(date(2026, 10, 8), date(2026, 10, 12))]
+    assert (len(plan.new), plan.already_present) == (2, 1)
+
+    # Through the service: the duplicate of B and of the voided C are skipped; a row equal
+    # to A or D in all but its date is new.
+    report = services.import_incidents(
+        write_ledger(db / "m.xlsx", [row("2026-10-09", "B"), row("2026-10-10", "C"), row("2026-10-11", "A"), row("2026-10-11", "D")])
+    )
+    assert (report.added, report.already_present) == (2, 2)
+    assert Incident.select().count() == 6
+
+
+def test_within_file_duplicates_are_a_multiset(db):
+    add_incidents([stored(date(2026, 10, 9), "B")])
+    report = services.import_incidents(write_ledger(db / "l.xlsx", [row("2026-10-09", "B")] * 3))
+    assert (report.added, report.already_present) == (2, 1)
+    assert services.import_incidents(db / "l.xlsx").added == 0
+
+
+def test_a_file_spanning_two_months(db):
+    add_incidents([stored(date(2026, 9, 30), "S"), stored(date(2026, 11, 2), "N")])
+    rows = [row("2026-10-30", "O"), row("2026-11-02", "N"), row("2026-11-03", "M"), row("2026-09-30", "S", count=2)]
+    report = services.import_incidents(write_ledger(db / "l.xlsx", rows))
+    assert (report.added, report.already_present, report.months) == (3, 1, ["2026-09", "2026-10", "2026-11"])
+    again = services.import_incidents(db / "l.xlsx")
+    assert (again.added, again.already_present, again.months) == (0, 4, [])
+    assert Incident.select().count() == 5
+
+
+def test_ids_in_file_order_and_the_audit_row_as_before(db):
+    (first_id,) = add_incidents([stored(date(2026, 10, 1), "earlier")])
+    rows = [row("2026-10-09", "B"), row("2026-10-05", "A"), row("2026-10-20", "C", count=3)]
+    audit_before = AuditLog.select().count()
+    services.import_incidents(write_ledger(db / "ledger.xlsx", rows))
+    got = [(i.id, i.reference, i.count, i.date) for i in Incident.select().where(Incident.id > first_id).order_by(Incident.id)]
+    assert got == [
+        (first_id + 1, "B", 1, date(2026, 10, 9)),
+        (first_id + 2, "A", 1, date(2026, 10, 5)),
+        (first_id + 3, "C", 3, date(2026, 10, 20)),
+    ]
+    stamps = {(i.created_at, i.updated_at) for i in Incident.select().where(Incident.id > first_id)}
+    assert len(stamps) == 1 and next(iter(stamps))[0] is not None
+    assert AuditLog.select().count() == audit_before + 1
+    entry = AuditLog.select().order_by(AuditLog.id.desc()).get()
+    assert (entry.action, entry.entity, entry.entity_id) == ("导入扣分台账", "file", "ledger.xlsx")
+    assert json.loads(entry.detail) == {"added": 3, "already_present": 0, "already_present_closed": 0, "months": ["2026-10"]}
+    # The store's own answer: the ids it wrote, in order.
+    with repository.transaction():
+        ids = repository.insert_incidents([stored(date(2026, 10, 21), "D"), stored(date(2026, 10, 22), "E")], kinds())
+    assert [i.reference for i in Incident.select().where(Incident.id.in_(ids)).order_by(Incident.id)] == ["D", "E"]
+    assert ids == [first_id + 4, first_id + 5]
+
+
+def _count_everything():
+    return Incident.select().count(), AuditLog.select().count()
+
+
+def test_a_constraint_error_on_the_last_row_writes_nothing(db):
+    before = _count_everything()
+    good = [stored(date(2026, 10, d), f"ok {d}") for d in range(1, 20)]
+    with pytest.raises(IntegrityError):
+        with repository.transaction():
+            repository.insert_incidents(good + [stored(date(2026, 10, 21), count=0)], kinds())
+            repository.audit("导入扣分台账", "file", "x.xlsx", {"added": 20})
+    assert _count_everything() == before
+
+
+def test_a_row_in_a_closed_month_writes_nothing(db):
+    services.import_incidents(write_ledger(db / "oct.xlsx", [row("2026-10-09", "B")]))
+    services.close_month("2026-10")
+    before = _count_everything()
+    # The store refuses a closed month whatever the caller checked...
+    with pytest.raises(repository.MonthClosedError) as caught:
+        with repository.transaction():
+            repository.insert_incidents([stored(date(2026, 11, 2), "N"), stored(date(2026, 10, 20), "late")], kinds())
+    assert caught.value.month == "2026-10"
+    assert _count_everything() == before
+    # ...and the closed-month trigger guards every row of an executemany itself.
+    window_id = ServiceWindow.get(ServiceWindow.code == "W01").id
+    evidence_id = EvidenceType.get(EvidenceType.code == "E07").id
+    rows = [
+        (day, window_id, None, "window", "3.1", "", 1, evidence_id, "", "", "t", "t")
+        for day in ("2026-11-02", "2026-10-20")
+    ]
+    with pytest.raises(sqlite3.IntegrityError):
+        with repository.transaction():
+            database.cursor().executemany(repository._INSERT_INCIDENT_SQL, rows)
+    assert _count_everything() == before
+    # Through the service: a different October row refuses the whole file, November's row included.
+    with pytest.raises(ImportRejected):
+        services.import_incidents(write_ledger(db / "late.xlsx", [row("2026-11-02", "N"), row("2026-10-20", "late")]))
+    assert _count_everything() == before
