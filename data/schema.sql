@@ -6,7 +6,7 @@
 -- Dates are ISO text (YYYY-MM-DD), months YYYY-MM, points exact decimal text.
 
 PRAGMA application_id = 1263551563;  -- 0x4B50444B, "KPDK"
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 CREATE TABLE service_window (
     id          INTEGER PRIMARY KEY,
@@ -128,6 +128,7 @@ CREATE TABLE incident (
 );
 CREATE INDEX incident_date ON incident (date);
 CREATE INDEX incident_window ON incident (window_id);
+CREATE INDEX incident_clause_date ON incident (clause_code, date);
 
 CREATE TABLE scoring_month (
     id             INTEGER PRIMARY KEY,

@@ -43,7 +43,7 @@ from kaoping_desktop.domain.incidents import Incident  # noqa: E402
 from kaoping_desktop.domain.roster import BACK_OFFICE, CHIEF, WINDOW_STAFF, Assignment, Person, Window  # noqa: E402
 from kaoping_desktop.domain.standards import DISQUALIFY_YEAR, OTHER_EVIDENCE, STAFF, WINDOW  # noqa: E402
 from kaoping_desktop.store import catalogue, repository  # noqa: E402
-from kaoping_desktop.store.database import close_database, latest_version  # noqa: E402
+from kaoping_desktop.store.database import close_database, latest_version, open_database  # noqa: E402
 from kaoping_desktop.store.models import database  # noqa: E402
 
 VERSION = 3  # bump whenever the generated data change: the cache key
@@ -68,12 +68,15 @@ class Spec:
         """The closed months, oldest first (12 × years − 1 of them)."""
         return [add_months(self.first_month, n) for n in range(12 * self.years - 1)]
 
-    @property
-    def file_name(self) -> str:
+    def file_name_at(self, schema: int) -> str:
         size = "" if (self.years, self.per_month, self.open_incidents) == (10, 3_000, 10_000) else (
             f"-y{self.years}-m{self.per_month}-o{self.open_incidents}"
         )
-        return f"center-v{VERSION}-s{latest_version()}{size}.db"
+        return f"center-v{VERSION}-s{schema}{size}.db"
+
+    @property
+    def file_name(self) -> str:
+        return self.file_name_at(latest_version())
 
 
 FULL = Spec()
@@ -364,6 +367,23 @@ def ensure_center(spec: Spec = FULL, rebuild: bool = False, log=print) -> Path:
         return path
     tmp = path.with_name(path.name + f".building-{os.getpid()}")
     tmp.unlink(missing_ok=True)
+    older = [folder / spec.file_name_at(n) for n in range(latest_version() - 1, 0, -1)]
+    older = [p for p in older if p.exists()]
+    if older and not rebuild:
+        # The same data at an older schema: upgraded by the program's own migrations, as a
+        # clerk's file would be (minutes saved over building it again).
+        log(f"center: upgrading {older[0].name} to schema {latest_version()} …")
+        shutil.copyfile(older[0], tmp)
+        tmp.chmod(0o644)
+        try:
+            open_database(tmp)
+            close_database()
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        os.replace(tmp, path)
+        path.chmod(0o444)
+        return path
     log(f"center: building {path.name} ({len(spec.history)} closed months {spec.history[0]} … {spec.history[-1]}, "
         f"{spec.open_incidents:,} incidents in {OPEN_MONTH}) …")
     try:
