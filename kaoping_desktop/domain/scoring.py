@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, NamedTuple
 
 from .calendar import month_bounds
 from .consequences import blocks_red_flag, window_consequences
@@ -113,12 +113,12 @@ class ChiefIndex:
         return found
 
 
-@dataclass(frozen=True)
-class LedgerLine:
+class LedgerLine(NamedTuple):
     """Non-voided incidents of one month with the same window, person, day, clause and variant, summed.
 
     The store may leave `date` out (None) for staff-standard incidents: only a
-    window-standard incident's day matters (it decides who was chief)."""
+    window-standard incident's day matters (it decides who was chief). A NamedTuple:
+    a 30,000-incident month makes thousands, and a frozen dataclass costs 3x to build."""
 
     window_code: str
     person_id: str | None

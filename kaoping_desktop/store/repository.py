@@ -310,34 +310,29 @@ def month_identities(month: str) -> list[tuple]:
     return cursor.fetchall()
 
 
+# One pass over the month's rows: window-standard incidents summed per window, day, clause
+# and variant (the day finds the chief; the person named is information only), staff-standard
+# ones per window, person, clause and variant (the day is left out).
+_LEDGER_LINES_SQL = (
+    "SELECT window_id, CASE WHEN standard_kind = ? THEN NULL ELSE date END AS day, "
+    "CASE WHEN standard_kind = ? THEN person_id END AS person, clause_code, variant, SUM(count) "
+    "FROM incident WHERE date BETWEEN ? AND ? AND voided = 0 "
+    "GROUP BY window_id, day, person, clause_code, variant"
+)
+
+
 def month_ledger_lines(month: str) -> list[LedgerLine]:
-    """The month's non-voided incidents summed in SQL: window-standard incidents per window, day,
-    clause and variant (the day finds the chief; the person is left out); staff-standard ones
-    per person, clause and variant (the day is left out). Fewer groups, same scores."""
+    """The month's non-voided incidents summed in SQL (see _LEDGER_LINES_SQL): fewer groups,
+    same scores, and one read of the month's rows."""
     first, last = month_bounds(month)
-    in_month = (Incident.date >= first) & (Incident.date <= last) & (Incident.voided == False)  # noqa: E712
     windows = dict(database.execute(ServiceWindow.select(ServiceWindow.id, ServiceWindow.code)))
     people = dict(database.execute(Person.select(Person.id, Person.staff_no)))
-    by_day = (  # the person named on a window-standard incident is information only
-        Incident.select(Incident.window, Incident.date, Incident.clause_code, Incident.variant, fn.SUM(Incident.count))
-        .where(in_month & (Incident.standard_kind != STAFF_KIND))
-        .group_by(Incident.window, Incident.date, Incident.clause_code, Incident.variant)
-    )
-    by_person = (
-        Incident.select(Incident.window, Incident.person, Incident.clause_code, Incident.variant, fn.SUM(Incident.count))
-        .where(in_month & (Incident.standard_kind == STAFF_KIND))
-        .group_by(Incident.window, Incident.person, Incident.clause_code, Incident.variant)
-    )
+    rows = database.execute_sql(_LEDGER_LINES_SQL, (STAFF_KIND, STAFF_KIND, first.isoformat(), last.isoformat()))
     # The raw cursor: peewee's row processing costs more than the query on a 10,000-row month.
-    lines = [
-        LedgerLine(windows[w], None, _day(day), clause, variant, count)
-        for w, day, clause, variant, count in database.execute(by_day)
+    return [
+        LedgerLine(windows[w], people.get(p) if p is not None else None, _day(day), clause, variant, count)
+        for w, day, p, clause, variant, count in rows
     ]
-    lines += [
-        LedgerLine(windows[w], people.get(p), None, clause, variant, count)
-        for w, p, clause, variant, count in database.execute(by_person)
-    ]
-    return lines
 
 
 def incident_months(first: date, last: date) -> set[str]:
