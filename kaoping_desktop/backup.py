@@ -186,7 +186,9 @@ def _checked_copy(source: Path, dest_dir: Path, prefix: str, tag: str = "", prog
                 dst.close()
         finally:
             src.close()
-        check_backup(partial)  # the whole copy, schema and every page: no backup that only looks valid
+        # The whole copy, schema and every page (quick_check: a restore runs the full
+        # integrity_check again): no backup that only looks valid.
+        check_backup(partial, thorough=False)
         with open(partial, "rb+") as fh:  # flush to the USB stick before we say it is done
             os.fsync(fh.fileno())
         os.replace(partial, final)
