@@ -55,9 +55,12 @@ def open_app_database(path: str | Path):
     db = open_database(path, keep_copy=lambda file: backup.auto_backup(file, backup.BEFORE_UPGRADE))
     if store_catalogue.seed_defaults():
         repository.audit("初始化", "database", str(path), "载入默认评分标准")
-    from .custody import seal_unsealed_months
+    from ..store import evidence
 
-    seal_unsealed_months()  # months closed before the audit chain existed (once, after the upgrade)
+    if evidence.unsealed_months():  # months closed before the audit chain existed (once, after the upgrade)
+        from .custody import seal_unsealed_months
+
+        seal_unsealed_months()
     return db
 
 
