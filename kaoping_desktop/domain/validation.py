@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Iterable
@@ -165,6 +166,7 @@ def error_lines(errors: list[RowError], limit: int = SHOWN_ERRORS) -> list[str]:
     return lines
 
 
+@lru_cache(maxsize=8192, typed=True)  # a ledger repeats its codes, names and variants row after row
 def normalise_text(value) -> str:
     """Width-normalised (全角→半角), trimmed text; None and blanks become ""."""
     if value is None:
@@ -278,15 +280,19 @@ class RosterView:
     windows: dict[str, Window]
     person_names: dict[str, str]
     assignments: tuple[Assignment, ...]
+    # (person, window) -> their assignments: a 10,000-row ledger asks once a row
+    _by_pair: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        for a in self.assignments:
+            self._by_pair.setdefault((a.person_id, a.window_code), []).append(a)
 
     @classmethod
     def build(cls, windows: Iterable[Window], people: Iterable, assignments: Iterable[Assignment]) -> "RosterView":
         return cls({w.code: w for w in windows}, {p.id: p.name for p in people}, tuple(assignments))
 
     def assigned_on(self, person_id: str, window_code: str, day: date) -> bool:
-        return any(
-            a.person_id == person_id and a.window_code == window_code and a.covers(day) for a in self.assignments
-        )
+        return any(a.covers(day) for a in self._by_pair.get((person_id, window_code), ()))
 
 
 def check_incident(
