@@ -70,6 +70,7 @@ def plan_ledger(
     plan = LedgerPlan()
     known_codes = {c.code for s in standards.versions for c in s.clauses}
     parsed: list[tuple[int, Incident]] = []
+    evidence_codes: dict[str, str | None] = {}
     for number, cells in rows:
         row_errors: list[RowError] = []
 
@@ -98,7 +99,9 @@ def plan_ledger(
         count = read("次数", parse_count)
         clause = read("条款", lambda v: clause_code_from_cell(v, known_codes))
         evidence_text = normalise_text(cells.get("评定依据"))
-        evidence_code = evidence_code_from_text(evidence_text, evidence) if "评定依据" not in refused else ""
+        if evidence_text not in evidence_codes:  # a ledger names a few evidence types many times
+            evidence_codes[evidence_text] = evidence_code_from_text(evidence_text, evidence)
+        evidence_code = evidence_codes[evidence_text] if "评定依据" not in refused else ""
         if evidence_code is None:
             bad("评定依据", f"没有评定依据“{evidence_text}”，请填写名称（如 办件抽查）或编号（如 E07）")
         if day is None:

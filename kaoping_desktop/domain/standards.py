@@ -107,8 +107,16 @@ class StandardSet:
     """All versions of both standards; picks the version in force for a month."""
 
     versions: tuple[Standard, ...]
+    # (kind, month) -> the version in force: an import asks for every row
+    _in_force: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def for_month(self, kind: str, month: str) -> Standard:
+        found = self._in_force.get((kind, month))
+        if found is None:
+            found = self._in_force[(kind, month)] = self._for_month(kind, month)
+        return found
+
+    def _for_month(self, kind: str, month: str) -> Standard:
         candidates = [s for s in self.versions if s.kind == kind and s.effective_month <= month]
         if not candidates:
             candidates = [s for s in self.versions if s.kind == kind]

@@ -177,6 +177,7 @@ def normalise_text(value) -> str:
     return unescape_formula(unicodedata.normalize("NFKC", str(value)).strip())
 
 
+@lru_cache(maxsize=4096, typed=True)
 def normalise_id(value) -> str:
     """An id kept as text: `W01`, `007`; internal spaces are removed too."""
     return re.sub(r"\s+", "", normalise_text(value))
