@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .store.database import DatabaseError, check_backup, read_only_uri, recover_after_crash
+from .store.database import BackupFailed, DatabaseError, check_backup, read_only_uri, recover_after_crash
 
 BACKUP_PREFIX = "kaoping-backup-"
 AUTO_FOLDER = "自动备份"
@@ -38,10 +38,6 @@ _STAMP = re.compile(r"(\d{8}-\d{6})")
 
 def _timestamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
-
-
-class BackupFailed(DatabaseError):
-    """The backup could not be written; nothing half-written was left behind."""
 
 
 def backup_file(source: Path, dest_dir: Path, progress: Callable[[int, int], None] | None = None) -> Path:

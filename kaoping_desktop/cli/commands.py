@@ -77,8 +77,7 @@ def run(argv: list[str]) -> int:
     from .. import services
     from ..domain.validation import ImportRejected
     from ..paths import default_database_path
-    from ..backup import BackupFailed
-    from ..store.database import DatabaseError, UnusableFile
+    from ..store.database import BackupFailed, DatabaseError, UnusableFile
 
     db_path = Path(getattr(args, "db", None) or default_database_path())
     try:

@@ -50,9 +50,13 @@ def __getattr__(name: str):
 
 def open_app_database(path: str | Path):
     """Open the file (migrating it) and load the default standards on first start."""
-    from .. import backup
 
-    db = open_database(path, keep_copy=lambda file: backup.auto_backup(file, backup.BEFORE_UPGRADE))
+    def keep_copy(file: Path) -> None:  # only before an upgrade: the backup module loads then
+        from .. import backup
+
+        backup.auto_backup(file, backup.BEFORE_UPGRADE)
+
+    db = open_database(path, keep_copy=keep_copy)
     if store_catalogue.seed_defaults():
         repository.audit("初始化", "database", str(path), "载入默认评分标准")
     from ..store import evidence

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from ..domain.calendar import month_bounds, parse_month
 from ..domain.evidence_chain import MonthHash, identities_of, month_hash
-from ..domain.incident_rows import printed_labels
 from ..domain.results_io import closing_snapshot, from_snapshot
 from ..domain.settings import ScoringSettings
 from ..domain.consequences import consequence_clauses, window_consequences
-from ..domain.annual import YearResult, score_year
 from ..domain.scoring import MonthResult, score_ledger
 from ..domain.standards import STAFF, WINDOW
 from ..store import catalogue, repository
+
+if TYPE_CHECKING:
+    from ..domain.annual import YearResult
 
 from .errors import ClosingRefused, InputError
 
@@ -74,6 +76,8 @@ def live_snapshot(result: MonthResult, incidents) -> dict:
     """What closing the month now would store."""
     standards = catalogue.load_standard_set()
     evidence = {e.code: e.name for e in catalogue.load_evidence()}
+    from ..domain.incident_rows import printed_labels  # (not needed to score: loaded when used)
+
     labels = printed_labels(incidents, standards, evidence)
     return closing_snapshot(result, labels, repository.scoring_settings().scoring_part())
 
@@ -106,7 +110,7 @@ def month_incidents(month: str):
     return repository.load_incidents(first, last, include_voided=False)
 
 
-def year_results(year: int | str) -> YearResult:
+def year_results(year: int | str) -> "YearResult":
     """The year from its closed months (scoring.md "The year"); open months never count."""
     try:
         year = int(str(year).strip())
@@ -116,6 +120,8 @@ def year_results(year: int | str) -> YearResult:
         raise InputError(f"年份超出范围：{year}")
     settings = repository.scoring_settings()
     months = sorted(m for m in repository.closed_months() if m.startswith(f"{year:04d}-") and settings.evaluates(m))
+    from ..domain.annual import score_year  # (not needed for a month: loaded when used)
+
     return score_year(year, {m: month_results(m) for m in months}, settings.annual_awards)
 
 

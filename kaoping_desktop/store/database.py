@@ -31,6 +31,12 @@ class UnusableFile(DatabaseError):
     """A file offered as a backup that is not a complete, intact database of ours (bad input)."""
 
 
+class BackupFailed(DatabaseError):
+    """A backup or restore could not be written; nothing half-written was left behind.
+    (Here with the store's other errors, so that a command can catch it without loading
+    the backup module.)"""
+
+
 def migrations() -> list[tuple[int, Path]]:
     found = []
     for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
