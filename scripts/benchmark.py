@@ -251,6 +251,13 @@ def headless(center: Path, tmp: Path, repeat: int, ledger_rows: int, log) -> tup
                     note="target: issue 12"))
 
     conn.close()
+    for size in MONTH_SIZES:
+        try:
+            rows += month_size_rows(center, tmp, repeat, size)
+        except Exception as exc:
+            traceback.print_exc()
+            rows.append(skipped(f"the open month at {size:,} incidents", f"{type(exc).__name__}: {exc}"))
+    close_database()
     try:
         rows += import_rows(center, tmp, repeat, ledger_rows, score_db)
     except Exception as exc:  # one broken part must not hide the others' figures
@@ -261,6 +268,68 @@ def headless(center: Path, tmp: Path, repeat: int, ledger_rows: int, log) -> tup
         path.unlink()
     rows += backup_rows(center, tmp, repeat)
     return rows, score_db
+
+
+MONTH_SIZES = (3_000, 30_000)  # issue 12: the open month at both ends of a center's range
+
+
+def resize_open_month(path: Path, size: int) -> None:
+    """Bring the copy's open month to `size` incidents: drop the newest rows, or add copies of
+    the month's own rows (same windows, clauses and days, so the added rows fall into groups
+    that already exist: a kind case for scoring). Raw SQL on a benchmark copy."""
+    first, last = (d.isoformat() for d in month_bounds(OPEN_MONTH))
+    conn = sqlite3.connect(path)
+    try:
+        have = conn.execute("SELECT count(*) FROM incident WHERE date BETWEEN ? AND ?", (first, last)).fetchone()[0]
+        if have > size:
+            conn.execute(
+                "DELETE FROM incident WHERE id IN (SELECT id FROM incident WHERE date BETWEEN ? AND ? "
+                "ORDER BY id DESC LIMIT ?)",
+                (first, last, have - size),
+            )
+        while have < size:
+            conn.execute(
+                "INSERT INTO incident (date, window_id, person_id, standard_kind, clause_code, variant, count, "
+                "evidence_type_id, reference, note, voided, void_reason, created_at, updated_at) "
+                "SELECT date, window_id, person_id, standard_kind, clause_code, variant, count, evidence_type_id, "
+                "reference || '+', note, voided, void_reason, created_at, updated_at FROM incident "
+                "WHERE date BETWEEN ? AND ? ORDER BY id LIMIT ?",
+                (first, last, size - have),
+            )
+            have = conn.execute("SELECT count(*) FROM incident WHERE date BETWEEN ? AND ?", (first, last)).fetchone()[0]
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def month_size_rows(center: Path, tmp: Path, repeat: int, size: int) -> list[dict]:
+    """Scoring and `results --json` of the open month at `size` incidents, ten years behind it."""
+    db = tmp / f"month-{size}.db"
+    shutil.copyfile(center, db)
+    db.chmod(0o644)
+    resize_open_month(db, size)
+    bounds = tuple(d.isoformat() for d in month_bounds(OPEN_MONTH))
+    conn = sqlite3.connect(db)
+    services.open_app_database(db)
+    try:
+        base_sql, _ = median_ms(lambda: conn.execute(SUMS_SQL, bounds).fetchall(), repeat)
+        score, _ = median_ms(lambda: services.month_results(OPEN_MONTH), repeat)
+    finally:
+        close_database()
+        conn.close()
+    python = sys.executable
+    cmd = [python, "-m", "kaoping_desktop", "--db", str(db), "results", "--month", OPEN_MONTH, "--json"]
+    run_subprocess(cmd, check_json=True)
+    bare_cmd = [python, "-c", f"import sqlite3; c = sqlite3.connect({str(db)!r}); c.execute({SUMS_SQL!r}, {bounds!r}).fetchall()"]
+    bare_ms, _ = median_ms(lambda: run_subprocess(bare_cmd), repeat)
+    results_ms, _ = median_ms(lambda: run_subprocess(cmd), repeat)
+    db.unlink()
+    return [
+        row(f"scoring the open month in-process at {size:,} incidents", score, base_sql,
+            "SQL GROUP BY of the month into tuples", 3, note="target: issue 12"),
+        row(f"`results --json`, open month at {size:,} incidents (subprocess)", results_ms, bare_ms,
+            "the same GROUP BY in its own `python -c` (sqlite3)", 3, note="target: issue 12"),
+    ]
 
 
 def import_rows(center: Path, tmp: Path, repeat: int, ledger_rows: int, score_db: Path) -> list[dict]:
