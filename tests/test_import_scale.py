@@ -18,7 +18,7 @@ from kaoping_desktop.domain.validation import ImportRejected, RosterView
 from kaoping_desktop.excel.reader import open_workbook, read_sheet
 from kaoping_desktop.services.imports import _rows
 from kaoping_desktop.services.incidents import void_incident
-from kaoping_desktop.store import catalogue, ledger_store, repository
+from kaoping_desktop.store import catalogue, repository
 from kaoping_desktop.store.models import AuditLog, EvidenceType, Incident, ServiceWindow, database
 from store_builders import add_incidents, kinds
 from workbooks import WORKED_ROSTER_PEOPLE, WORKED_ROSTER_WINDOWS, write_ledger, write_roster
@@ -50,7 +50,7 @@ def test_only_the_file_date_range_is_read_and_a_duplicate_inside_it_is_caught(db
         ]
     )
     void_incident(voided, "录错")
-    got = ledger_store.stored_identities(date(2026, 10, 8), date(2026, 10, 12))
+    got = repository.stored_identities(date(2026, 10, 8), date(2026, 10, 12))
     # Voided incidents count as stored (formats.md), rows outside the range are not read.
     assert sorted(got) == sorted(
         [stored(date(2026, 10, 9), "B").identity(), stored(date(2026, 10, 10), "C").identity()]
@@ -61,7 +61,7 @@ def test_only_the_file_date_range_is_read_and_a_duplicate_inside_it_is_caught(db
 
     def identities(first, last):
         asked.append((first, last))
-        return ledger_store.stored_identities(first, last)
+        return repository.stored_identities(first, last)
 
     path = write_ledger(db / "l.xlsx", [row("2026-10-09", "B"), row("2026-10-08", "X"), row("2026-10-12", "Y")])
     workbook = open_workbook(path)

@@ -28,7 +28,7 @@ from ..domain.standards import OTHER_EVIDENCE, clause_sort_key
 from ..domain.validation import ImportRejected, RosterView, RowError
 from ..excel.reader import open_workbook, read_sheet
 from ..excel.templates import LEDGER_FILE, ROSTER_FILE, write_ledger_template, write_roster_template
-from ..store import catalogue, ledger_store, repository
+from ..store import catalogue, repository
 
 Progress = Callable[[int, int], None]
 
@@ -146,7 +146,7 @@ def import_incidents(path: str | Path, progress: Progress | None = None) -> Ledg
             RosterView.build(windows, people, assignments),
             catalogue.load_evidence(),
             repository.closed_months(),
-            ledger_store.stored_identities,  # only the file's date range is read
+            repository.stored_identities,  # only the file's date range is read
         )
         if plan.errors:
             raise ImportRejected(plan.errors)

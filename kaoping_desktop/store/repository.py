@@ -296,18 +296,30 @@ def load_incidents(first: date | None = None, last: date | None = None, include_
     ]
 
 
+# Incident.identity()'s fields, in its order, dates as ISO text; voided rows when asked.
+_IDENTITIES_SQL = (
+    "SELECT i.date, w.code, coalesce(p.staff_no, ''), i.clause_code, i.variant, i.count, e.code,"
+    " i.reference, i.note FROM incident i JOIN service_window w ON w.id = i.window_id"
+    " LEFT JOIN person p ON p.id = i.person_id JOIN evidence_type e ON e.id = i.evidence_type_id"
+    " WHERE i.date >= ? AND i.date <= ? AND (? OR i.voided = 0)"
+)
+
+
+def _identity_rows(first: date, last: date, include_voided: bool) -> list[tuple]:
+    return database.execute_sql(_IDENTITIES_SQL, (first.isoformat(), last.isoformat(), include_voided)).fetchall()
+
+
 def month_identities(month: str) -> list[tuple]:
     """The month's non-voided incidents as `Incident.identity()` tuples (dates as ISO text),
     straight from SQL: what a closed month's hash covers."""
-    first, last = month_bounds(month)
-    cursor = database.execute_sql(
-        "SELECT i.date, w.code, coalesce(p.staff_no, ''), i.clause_code, i.variant, i.count, e.code,"
-        " i.reference, i.note FROM incident i JOIN service_window w ON w.id = i.window_id"
-        " LEFT JOIN person p ON p.id = i.person_id JOIN evidence_type e ON e.id = i.evidence_type_id"
-        " WHERE i.date >= ? AND i.date <= ? AND i.voided = 0",
-        (first.isoformat(), last.isoformat()),
-    )
-    return cursor.fetchall()
+    return _identity_rows(*month_bounds(month), include_voided=False)
+
+
+def stored_identities(first: date, last: date) -> list[tuple]:
+    """Incident.identity() of every stored incident dated first..last, voided ones too (formats.md:
+    a ledger row identical to any stored incident is already present), in one query into tuples:
+    an import reads only its file's date range, whatever the years stored."""
+    return [(_day(row[0]), *row[1:]) for row in _identity_rows(first, last, include_voided=True)]
 
 
 # One pass over the month's rows: window-standard incidents summed per window, day, clause
