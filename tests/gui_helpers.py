@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QTimer
@@ -70,3 +72,10 @@ def type_text(widget, text: str) -> None:
             event = QInputMethodEvent("", [])
             event.setCommitString(ch)
             QApplication.sendEvent(widget, event)
+
+
+def shot(widget, name: str) -> None:
+    """With KAOPING_SCREENSHOTS=DIR, keep a picture of a dialog for review."""
+    folder = os.environ.get("KAOPING_SCREENSHOTS")
+    if folder:
+        widget.grab().save(str(Path(folder) / name))

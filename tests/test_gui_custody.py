@@ -44,18 +44,11 @@ from kaoping_desktop.store.backup_contents import read_contents
 from kaoping_desktop.store.database import UnusableFile, latest_version
 from kaoping_desktop.store.models import database
 
-from gui_helpers import check, type_text, when_dialog_opens
+from gui_helpers import check, shot, type_text, when_dialog_opens
 from test_gui_entry import base_form, enter_field, press_enter
 from workbooks import WORKED_LEDGER, WORKED_ROSTER_PEOPLE, WORKED_ROSTER_WINDOWS, write_ledger, write_roster
 
 MONTH = "2026-10"
-
-
-def shot(widget, name: str) -> None:
-    """With KAOPING_SCREENSHOTS=DIR, keep a picture of the new dialogs for review."""
-    folder = os.environ.get("KAOPING_SCREENSHOTS")
-    if folder:
-        widget.grab().save(str(Path(folder) / name))
 
 
 def worked_example(folder: Path) -> None:

@@ -4,7 +4,6 @@ Real database files, real PDFs and .docx read back, real widgets (offscreen)."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from datetime import date
@@ -21,17 +20,10 @@ from kaoping_desktop.gui.results_worker import PARTS
 from kaoping_desktop.services import custody, exports
 from kaoping_desktop.store.database import close_database
 
-from gui_helpers import check, type_text, when_dialog_opens
+from gui_helpers import check, shot, type_text, when_dialog_opens
 from store_builders import add_incidents, worked_example_db
 
 MONTH = "2026-10"
-
-
-def shot(widget, name: str) -> None:
-    """With KAOPING_SCREENSHOTS=DIR, keep a picture of the new dialogs for review."""
-    folder = os.environ.get("KAOPING_SCREENSHOTS")
-    if folder:
-        widget.grab().save(str(Path(folder) / name))
 
 
 def pdf_text(path: Path) -> str:

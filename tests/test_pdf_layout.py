@@ -13,7 +13,7 @@ import pytest
 from kaoping_desktop import services
 from kaoping_desktop.domain.evidence_chain import STAFF_SHEET, SUMMARY, WINDOW_SHEET, DocumentKey
 from kaoping_desktop.domain.incidents import Incident
-from kaoping_desktop.domain.roster import CHIEF, WINDOW_STAFF, Assignment, Person, Window
+from kaoping_desktop.domain.roster import CHIEF, WINDOW_STAFF, Person, Window
 from kaoping_desktop.reports import fonts
 from kaoping_desktop.reports import pdf as report_pdf
 from kaoping_desktop.services import custody
@@ -22,7 +22,7 @@ from kaoping_desktop.store import repository
 from kaoping_desktop.store.database import close_database
 
 from store_builders import add_incidents
-from test_reports_export import page_count, pdf_fonts, pdf_pages, squeeze
+from test_reports_export import _people, page_count, pdf_fonts, pdf_pages, squeeze
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(t) for t in ("pdftotext", "pdffonts", "pdfinfo")) and not os.environ.get("CI"),
@@ -33,12 +33,6 @@ MONTH = "2026-10"
 # window clauses with an evidence type each, and staff clauses (with a person)
 WINDOW_CLAUSES = [("3.4", "E07"), ("4.2", "E07"), ("4.3", "E07"), ("5.8", "E19"), ("5.10", "E13"), ("6.3", "E23")]
 STAFF_CLAUSES = [("P1.1", "E26"), ("P2.3", "E05"), ("P2.1", "E04")]
-
-
-def _people(window_code, *entries):
-    for pid, name, role in entries:
-        repository.upsert_person(Person(pid, name))
-        repository.replace_assignments(pid, [Assignment(pid, window_code, role)])
 
 
 def _incidents(window_code: str, staff_id: str, n: int) -> list[Incident]:

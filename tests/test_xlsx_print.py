@@ -28,6 +28,7 @@ from kaoping_desktop.store import repository
 from kaoping_desktop.store.database import close_database
 
 from store_builders import add_incidents, worked_example_db
+from test_reports_export import pdf_pages, squeeze
 
 MONTH, DRAFT_MONTH = "2026-10", "2026-11"
 CENTER = "示范县政务服务中心"
@@ -295,21 +296,12 @@ def to_pdf(book: Path) -> Path:
     return out / (book.stem + ".pdf")
 
 
-def pdf_pages(pdf: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return text.split("\f")[:-1]
-
-
 def page_sizes(pdf: Path, count: int) -> set[tuple[int, int]]:
     info = subprocess.run(
         ["pdfinfo", "-f", "1", "-l", str(count), str(pdf)], capture_output=True, text=True, check=True
     ).stdout
     sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
     return {tuple(sorted((round(float(w)), round(float(h))))) for w, h in sizes}
-
-
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 @needs_soffice
