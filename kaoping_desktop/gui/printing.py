@@ -37,14 +37,6 @@ def render_page(document: pdfium.PdfDocument, index: int, dpi: int) -> QImage:
     return QImage(data, pil.width, pil.height, pil.width * 3, QImage.Format_RGB888).copy()
 
 
-def page_count(pdf_path: str | Path) -> int:
-    document = pdfium.PdfDocument(str(pdf_path))
-    try:
-        return len(document)
-    finally:
-        document.close()
-
-
 def _orientation(document: pdfium.PdfDocument, index: int) -> QPageLayout.Orientation:
     width, height = document[index].get_size()
     return QPageLayout.Landscape if width > height else QPageLayout.Portrait
