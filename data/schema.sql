@@ -6,7 +6,7 @@
 -- Dates are ISO text (YYYY-MM-DD), months YYYY-MM, points exact decimal text.
 
 PRAGMA application_id = 1263551563;  -- 0x4B50444B, "KPDK"
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 
 CREATE TABLE service_window (
     id          INTEGER PRIMARY KEY,
@@ -143,6 +143,8 @@ CREATE TABLE scoring_month (
     reopen_reason  TEXT NOT NULL DEFAULT '',
     snapshot_hash  TEXT NOT NULL DEFAULT ''  -- results + labels + incidents at closing; also in the audit chain
 );
+-- Closed months not yet sealed (asked on every open, without reading the stored results).
+CREATE INDEX scoring_month_unsealed ON scoring_month (month) WHERE closed = 1 AND snapshot_hash = '';
 
 CREATE TABLE audit_log (
     id          INTEGER PRIMARY KEY,

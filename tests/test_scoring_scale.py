@@ -44,8 +44,40 @@ def test_results_json_imports_no_export_import_or_window_packages(tmp_path):
     close_database()
     loaded = imported_by("results", "--month", "2026-10", "--json", db=db)
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+    # A month's results only read: no model layer, nor typing or shutil (start-up time).
+    assert loaded.isdisjoint({"peewee", "typing", "shutil"}), sorted(loaded & {"peewee", "typing", "shutil"})
     loaded = imported_by("results", "--year", "2026", "--json", db=db)
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_the_reading_open_gives_the_same_results_and_falls_back_when_it_must(tmp_path):
+    """`results --month` opens without peewee; its figures are those of the full open, and a
+    file that needs creating, seeding or upgrading goes through the full open instead."""
+    import sqlite3
+
+    from kaoping_desktop import services
+    from kaoping_desktop.domain.results_io import results_json
+    from kaoping_desktop.store import connection
+    from kaoping_desktop.store.database import open_for_reading
+
+    db = tmp_path / "k.db"
+    worked_example_db(db)
+    full = results_json(services.month_results("2026-10"))
+    close_database()
+    assert open_for_reading(db) and connection.is_plain()
+    try:
+        assert results_json(services.month_results("2026-10")) == full
+        assert full["windows"][0]["total"] == 92.15
+    finally:
+        close_database()
+    assert not connection.is_plain()
+
+    assert not open_for_reading(tmp_path / "new.db") and not (tmp_path / "new.db").exists()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version = 3")  # as if migration 4 had not run yet
+    conn.close()
+    assert not open_for_reading(db), "an upgrade is the full open's, which keeps a copy first"
+    assert not connection.is_plain()
 
 
 def test_quick_check_runs_once_a_day_not_on_every_open(tmp_path, monkeypatch):

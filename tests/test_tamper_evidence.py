@@ -237,13 +237,13 @@ def test_a_version_1_file_is_upgraded_and_its_closed_months_sealed(tmp_path):
 
 def _downgrade_to_version_1(db: Path) -> None:
     """Rebuild the file as schema version 1 had it (what a center upgrading from 0.x has):
-    what migrations 3 and 2 added, taken away."""
+    what migrations 4, 3 and 2 added, taken away."""
     first = next(path for number, path in dbmod.migrations() if number == 1).read_text(encoding="utf-8")
     audit_v1 = re.search(r"CREATE TABLE audit_log \(.*?\);\nCREATE INDEX audit_log_at[^;]*;", first, re.S).group(0)
     conn = sqlite3.connect(db)
     conn.executescript(
         f"""
-        DROP INDEX incident_clause_date;
+        DROP INDEX scoring_month_unsealed; DROP INDEX incident_clause_date;
         DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;
         DROP TRIGGER issued_document_no_update; DROP TRIGGER scoring_month_hash_frozen;
         DROP TABLE issued_document;

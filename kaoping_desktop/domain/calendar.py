@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 import re
+from functools import lru_cache
 from datetime import date
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -25,6 +26,7 @@ def month_of(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+@lru_cache(maxsize=256)  # asked for every assignment and incident month while scoring
 def month_bounds(month: str) -> tuple[date, date]:
     year, mon = int(month[:4]), int(month[5:7])
     return date(year, mon, 1), date(year, mon, _calendar.monthrange(year, mon)[1])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from .calendar import month_of
 from .standards import DISQUALIFY_YEAR, StandardSet

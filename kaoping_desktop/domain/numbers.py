@@ -12,13 +12,16 @@ CENT = Decimal("0.01")
 @lru_cache(maxsize=8192)  # a month's tables repeat a few hundred distinct values thousands of times
 def round_half_up(value: Fraction, places: int = 2) -> Decimal:
     """Round an exact value half away from zero (scores are never negative, so half up)."""
-    scale = 10**places
-    scaled = abs(value) * scale
-    whole = int(scaled)  # floor for non-negative
-    if scaled - whole >= Fraction(1, 2):
+    return Decimal(_rounded_units(value, places)).scaleb(-places)
+
+
+def _rounded_units(value: Fraction, places: int) -> int:
+    """value × 10^places rounded half away from zero, in integers only (no Fraction steps)."""
+    numerator, denominator = abs(value.numerator) * 10**places, value.denominator
+    whole, rest = divmod(numerator, denominator)
+    if 2 * rest >= denominator:
         whole += 1
-    result = Decimal(whole).scaleb(-places)
-    return -result if value < 0 else result
+    return -whole if value < 0 else whole
 
 
 def display(value: Fraction, places: int = 2) -> str:
@@ -32,10 +35,16 @@ def json_number(value: Fraction) -> int | float:
     The value is rounded exactly first; the float only carries the two-decimal
     result to the JSON text, where its shortest repr is exactly those digits.
     """
-    rounded = round_half_up(value)
-    if rounded == rounded.to_integral_value():
-        return int(rounded)
-    return float(rounded)
+    cents = _json_cents(value)
+    if cents % 100 == 0:
+        return cents // 100
+    sign, cents = ("-" if cents < 0 else ""), abs(cents)
+    return float(f"{sign}{cents // 100}.{cents % 100:02d}")  # the digits as text: exact
+
+
+@lru_cache(maxsize=8192)
+def _json_cents(value: Fraction) -> int:
+    return _rounded_units(value, 2)
 
 
 def to_text(value: Fraction) -> str:

@@ -10,16 +10,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Iterable, Mapping, NamedTuple
+from functools import lru_cache
+from collections import namedtuple
+from collections.abc import Iterable, Mapping
 
 from .calendar import month_bounds
 from .consequences import blocks_red_flag, window_consequences
 from .consequences import marks as consequence_marks
-from .incidents import Incident
 from .pricing import PricedIncident
 from .roster import BACK_OFFICE, CHIEF, ROLES, WINDOW_STAFF, Assignment, Person, Window
 from .settings import ScoringSettings
 from .standards import STAFF, WINDOW, StandardSet
+
+TYPE_CHECKING = False  # typing's, without importing typing (a reading command never needs it)
+if TYPE_CHECKING:
+    from .incidents import Incident
 
 ZERO = Fraction(0)
 HUNDRED = Fraction(100)
@@ -113,19 +118,12 @@ class ChiefIndex:
         return found
 
 
-class LedgerLine(NamedTuple):
-    """Non-voided incidents of one month with the same window, person, day, clause and variant, summed.
-
-    The store may leave `date` out (None) for staff-standard incidents: only a
-    window-standard incident's day matters (it decides who was chief). A NamedTuple:
-    a 30,000-incident month makes thousands, and a frozen dataclass costs 3x to build."""
-
-    window_code: str
-    person_id: str | None
-    date: date | None
-    clause_code: str
-    variant: str
-    count: int
+# Non-voided incidents of one month with the same window, person, day, clause and variant,
+# summed: (window_code: str, person_id: str | None, date: date | None, clause_code: str,
+# variant: str, count: int). The store may leave `date` out (None) for staff-standard incidents:
+# only a window-standard incident's day matters (it decides who was chief). A named tuple: a
+# 30,000-incident month makes thousands, and a frozen dataclass costs 3x to build.
+LedgerLine = namedtuple("LedgerLine", "window_code person_id date clause_code variant count")
 
 
 def ledger_lines(incidents: Iterable[Incident]) -> list[LedgerLine]:
@@ -161,15 +159,16 @@ def _priced_groups(month: str, lines: Iterable[LedgerLine], standards: StandardS
     window_half: dict[tuple[str, str], int] = defaultdict(int)
     person_half: dict[tuple[str, str], int] = defaultdict(int)
     chief_half: dict[tuple[str, date], int] = defaultdict(int)
-    for line in lines:
-        kind, category, w_half, c_half, p_half = unit(line.clause_code, line.variant)
+    for window_code, person_id, day, clause_code, variant, count in lines:  # thousands: kept tight
+        found = units.get((clause_code, variant)) or unit(clause_code, variant)
+        kind, category, w_half, c_half, p_half = found
         if kind == STAFF:
-            if line.person_id is None:
-                raise ValueError(f"扣分记录无法计分：条款 {line.clause_code} 未指定人员")
-            person_half[(line.person_id, category)] += line.count * p_half
+            if person_id is None:
+                raise ValueError(f"扣分记录无法计分：条款 {clause_code} 未指定人员")
+            person_half[(person_id, category)] += count * p_half
         else:
-            window_half[(line.window_code, category)] += line.count * w_half
-            chief_half[(line.window_code, line.date)] += line.count * c_half
+            window_half[(window_code, category)] += count * w_half
+            chief_half[(window_code, day)] += count * c_half
 
     window_raw: dict[str, dict[str, int]] = defaultdict(dict)
     for (code, category), halves in window_half.items():
@@ -188,8 +187,9 @@ def _person_scores(
     chiefs: ChiefIndex,
     standards: StandardSet,
     day_warnings: dict[str, set[str]],
-) -> tuple[dict[str, Fraction], dict[str, dict[str, Fraction]], dict[str, Fraction]]:
-    """Personal scores (in half points until the end): 100 − capped staff deductions − chief shares."""
+) -> tuple[dict[str, int], dict[str, dict[str, Fraction]], dict[str, Fraction]]:
+    """Personal scores in half points (100 − capped staff deductions − chief shares), each
+    person's capped deductions and chief shares as exact values."""
     staff_std = standards.for_month(STAFF, month)
     share_half: dict[str, int] = defaultdict(int)
     for (window_code, day), halves in chief_half.items():
@@ -202,26 +202,36 @@ def _person_scores(
             share_half[chief] += halves
 
     caps = [(cat.code, int(cat.points * 2)) for cat in staff_std.scored_categories()]
-    halves_cache: dict[int, Fraction] = {}
-
-    def exact(halves: int) -> Fraction:  # few distinct values: build each Fraction once
-        found = halves_cache.get(halves)
-        if found is None:
-            found = halves_cache[halves] = Fraction(halves, 2)
-        return found
-
-    scores: dict[str, Fraction] = {}
+    none_deducted = {code: ZERO for code, _ in caps}
+    scores: dict[str, int] = {}
     capped: dict[str, dict[str, Fraction]] = {}
     for pid in people_ids:
-        raw = person_half.get(pid, {})
+        raw = person_half.get(pid)
+        if raw is None:  # most people: nothing deducted this month
+            capped[pid] = dict(none_deducted)
+            scores[pid] = max(0, 200 - share_half.get(pid, 0))
+            continue
         per_cat = {code: min(cap, raw.get(code, 0)) for code, cap in caps}
-        capped[pid] = {code: exact(v) for code, v in per_cat.items()}
-        scores[pid] = exact(max(0, 200 - sum(per_cat.values()) - share_half.get(pid, 0)))
-    return scores, capped, {pid: exact(h) for pid, h in share_half.items()}
+        capped[pid] = {code: _halves(v) for code, v in per_cat.items()}
+        scores[pid] = max(0, 200 - sum(per_cat.values()) - share_half.get(pid, 0))
+    return scores, capped, {pid: _halves(h) for pid, h in share_half.items()}
 
 
-def _mean(values: list[Fraction]) -> Fraction:
-    return sum(values, Fraction(0)) / len(values)
+@lru_cache(maxsize=4096)  # few distinct values, thousands of uses: build each Fraction once
+def _halves(halves: int) -> Fraction:
+    return Fraction(halves, 2)
+
+
+def _base_component(score_halves: list[int]) -> Fraction:
+    """The mean of these scores (in half points) × 10 / 100, as one exact division."""
+    return Fraction(sum(score_halves), 2 * len(score_halves)) * BASE_SHARE
+
+
+def _category_score(points: Fraction, deducted_halves: int) -> Fraction:
+    """What is left of a category's points: max(0, points − deduction)."""
+    if points.denominator == 1:  # the usual case: whole points, so plain integers
+        return _halves(max(0, int(points) * 2 - deducted_halves))
+    return max(ZERO, points - _halves(deducted_halves))
 
 
 def competition_ranks(totals: list[tuple[str, Fraction]]) -> list[tuple[str, Fraction, int]]:
@@ -310,25 +320,26 @@ def score_ledger(
         chiefs = sorted({a.person_id for a in mine if a.role == CHIEF})
         staff = sorted({a.person_id for a in mine if a.role == WINDOW_STAFF})
         warnings: list[str] = []
-        chief_component = _mean([scores[p] for p in chiefs]) * BASE_SHARE if chiefs else ZERO
+        chief_component = _base_component([scores[p] for p in chiefs]) if chiefs else ZERO
         if not chiefs:
             warnings.append(WARN_NO_CHIEF)
         if staff:
-            staff_component = _mean([scores[p] for p in staff]) * BASE_SHARE
+            staff_component = _base_component([scores[p] for p in staff])
         else:
             staff_component = chief_component
             warnings.append(WARN_NO_STAFF)
         warnings.extend(sorted(day_warnings.get(w.code, ())))
-        categories = {"1": chief_component + staff_component}
+        base = chief_component + staff_component
+        categories = {"1": base}
         raw = window_raw.get(w.code, {})
         for cat in scored_categories:
-            categories[cat.code] = max(ZERO, cat.points - Fraction(raw.get(cat.code, 0), 2))
+            categories[cat.code] = _category_score(cat.points, raw.get(cat.code, 0))
         partial[w.code] = dict(
             window=w,
             chief_component=chief_component,
             staff_component=staff_component,
             categories=categories,
-            total=min(HUNDRED, sum(categories.values(), ZERO)),
+            total=min(HUNDRED, base + sum(categories[cat.code] for cat in scored_categories)),
             warnings=tuple(warnings),
             chiefs=tuple(chiefs),
             staff=tuple(staff),
@@ -367,7 +378,7 @@ def score_ledger(
                 name=person.name if person else pid,
                 window_code=a_window,
                 role=role,
-                score=scores[pid],
+                score=_halves(scores[pid]),
                 deductions=capped[pid],
                 chief_share=shares.get(pid, ZERO),
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping  # (not typing: a reading command never loads it)
 
 WINDOW = "window"
 STAFF = "staff"

@@ -8,24 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..store import catalogue as store_catalogue
-from ..store import repository
-from ..store.database import open_database
 from .errors import ClosingRefused, DatabaseBusy, InputError, MonthClosedError
-from .months import (
-    close_month,
-    compute_month,
-    month_results,
-    month_status,
-    month_verification_code,
-    reopen_month,
-    year_results,
-)
-from . import catalogue  # the rule-editing service, always under this name
+from .results import compute_month, month_results
 
-# Imports and exports pull in openpyxl and reportlab (most of a command's start-up):
-# loaded on first use, so `results` and the window's first paint never pay for them.
+# Loaded on first use, so that `results --month` loads neither the model layer (peewee)
+# nor openpyxl and reportlab (most of a command's start-up), and the window's first paint
+# pays only for what it shows.
 _LAZY = {
+    "close_month": "months",
+    "month_status": "months",
+    "month_verification_code": "months",
+    "reopen_month": "months",
+    "year_results": "months",
     "LedgerReport": "imports",
     "RosterReport": "imports",
     "import_incidents": "imports",
@@ -34,22 +28,32 @@ _LAZY = {
     "ExportCancelled": "exports",
     "export_month": "exports",
     "export_year": "exports",
+    "catalogue": None,  # the rule-editing service module itself, always under this name
 }
 
 
 def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
+    if name not in _LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from importlib import import_module
 
-    value = getattr(import_module(f"{__name__}.{module}"), name)
+    module = _LAZY[name]
+    value = import_module(f"{__name__}.{name}") if module is None else getattr(import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
 
 
-def open_app_database(path: str | Path):
-    """Open the file (migrating it) and load the default standards on first start."""
+def open_app_database(path: str | Path, reading: bool = False):
+    """Open the file (migrating it) and load the default standards on first start.
+
+    reading=True (a command that only reads): open it without the model layer when the
+    file allows (store.database.open_for_reading); returns None then."""
+    from ..store.database import open_database, open_for_reading
+
+    if reading and open_for_reading(path):
+        return None
+    from ..store import catalogue as store_catalogue
+    from ..store import evidence, repository
 
     def keep_copy(file: Path) -> None:  # only before an upgrade: the backup module loads then
         from .. import backup
@@ -59,8 +63,6 @@ def open_app_database(path: str | Path):
     db = open_database(path, keep_copy=keep_copy)
     if store_catalogue.seed_defaults():
         repository.audit("初始化", "database", str(path), "载入默认评分标准")
-    from ..store import evidence
-
     if evidence.unsealed_months():  # months closed before the audit chain existed (once, after the upgrade)
         from .custody import seal_unsealed_months
 

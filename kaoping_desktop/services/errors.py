@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..store.repository import DatabaseBusy, MonthClosedError
+from ..store.errors import DatabaseBusy, MonthClosedError
 
 
 class InputError(ValueError):

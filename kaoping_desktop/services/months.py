@@ -7,56 +7,16 @@ from typing import TYPE_CHECKING
 
 from ..domain.calendar import month_bounds, parse_month
 from ..domain.evidence_chain import MonthHash, identities_of, month_hash
-from ..domain.results_io import closing_snapshot, from_snapshot
-from ..domain.settings import ScoringSettings
-from ..domain.consequences import consequence_clauses, window_consequences
-from ..domain.scoring import MonthResult, score_ledger
+from ..domain.results_io import closing_snapshot
+from ..domain.scoring import MonthResult
 from ..domain.standards import STAFF, WINDOW
 from ..store import catalogue, repository
+from .results import compute_month, month_results  # noqa: F401 (re-exported: the reading part)
 
 if TYPE_CHECKING:
     from ..domain.annual import YearResult
 
 from .errors import ClosingRefused, InputError
-
-
-# --- results -----------------------------------------------------------------
-
-
-def compute_month(month: str, settings: ScoringSettings | None = None) -> MonthResult:
-    """Score a month from the live data, ignoring any stored snapshot.
-
-    Reads only the month's incidents (summed in SQL) and the year's incidents of
-    clauses that carry a consequence, so its cost does not grow with history.
-    `settings`: as stored with a closed month (the tamper check recomputes with them).
-    """
-    settings = settings or repository.scoring_settings()
-    if not settings.evaluates(month):
-        return MonthResult(month, (), (), evaluated=False)
-    standards = catalogue.load_standard_set()
-    windows, people, assignments = repository.load_roster()
-    hits = repository.consequence_hits(month, consequence_clauses(standards))
-    return score_ledger(
-        month,
-        windows,
-        people,
-        assignments,
-        repository.month_ledger_lines(month),
-        window_consequences(month, hits, standards, settings.first_month),
-        standards,
-        settings,
-    )
-
-
-def month_results(month: str) -> MonthResult:
-    """Official results of a closed month (as stored), live results otherwise."""
-    month = parse_month(month)
-    if not repository.scoring_settings().evaluates(month):
-        return MonthResult(month, (), (), evaluated=False)
-    row = repository.month_row(month)
-    if row is not None and row.closed and row.results_json:
-        return from_snapshot(json.loads(row.results_json), closed=True)
-    return compute_month(month)
 
 
 def _stored_snapshot(row) -> dict | None:

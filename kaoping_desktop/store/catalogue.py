@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from fractions import Fraction
 
-from peewee import fn
 
 from ..domain import standards as dom
 from ..domain.standards import STANDARD_KINDS
@@ -20,6 +18,7 @@ from .models import (
     StandardVersion,
     database,
 )
+from .reads import has_standards, load_standard_set  # noqa: F401 (re-exported: plain SQL, see reads.py)
 
 
 def default_standards() -> tuple[list[dom.EvidenceType], list[dict]]:
@@ -31,7 +30,7 @@ def default_standards() -> tuple[list[dom.EvidenceType], list[dict]]:
 
 def seed_defaults() -> bool:
     """Load the shipped standards into an empty database. Returns True if it did."""
-    if Standard.select().exists():
+    if has_standards():
         return False
     evidence, data = default_standards()
     with database.atomic():
@@ -95,77 +94,6 @@ def save_version(std: dom.Standard, note: str = "") -> StandardVersion:
 
 def load_evidence() -> list[dom.EvidenceType]:
     return [dom.EvidenceType(e.code, e.name) for e in EvidenceType.select().order_by(EvidenceType.code)]
-
-
-_standard_cache: tuple[tuple, dom.StandardSet] | None = None
-
-
-def load_standard_set() -> dom.StandardSet:
-    """Every version of both standards, as domain objects.
-
-    Versions are never changed once written (an edit is a new version), so the set
-    is kept until the file or its versions change: the entry form and scoring ask
-    for it on every save and every keystroke's preview.
-    """
-    global _standard_cache
-    key = (
-        database.database,
-        *database.execute(StandardVersion.select(fn.COUNT(StandardVersion.id), fn.MAX(StandardVersion.id))).fetchone(),
-        *database.execute(ClauseEvidence.select(fn.COUNT(ClauseEvidence.id), fn.MAX(ClauseEvidence.id))).fetchone(),
-    )
-    if _standard_cache is not None and _standard_cache[0] == key:
-        return _standard_cache[1]
-    standards = _load_standard_set()
-    _standard_cache = (key, standards)
-    return standards
-
-
-def _load_standard_set() -> dom.StandardSet:
-    """Every version of both standards, as domain objects, in four queries."""
-    versions = list(StandardVersion.select(StandardVersion, Standard).join(Standard))
-    categories: dict[int, list] = {}
-    for c in Category.select().order_by(Category.sort_order):
-        categories.setdefault(c.version_id, []).append(c)
-    variants: dict[int, list] = {}
-    for v in ClauseVariant.select().order_by(ClauseVariant.sort_order):
-        variants.setdefault(v.clause_id, []).append(v)
-    evidence: dict[int, list[str]] = {}
-    for ce in ClauseEvidence.select(ClauseEvidence, EvidenceType).join(EvidenceType).order_by(ClauseEvidence.id):
-        evidence.setdefault(ce.clause_id, []).append(ce.evidence_type.code)
-    clauses: dict[int, list] = {}
-    cat_codes = {c.id: c.code for cs in categories.values() for c in cs}
-    for cl in Clause.select().order_by(Clause.sort_order):
-        clauses.setdefault(cl.version_id, []).append(
-            dom.Clause(
-                code=cl.code,
-                category_code=cat_codes[cl.category_id],
-                text=cl.text,
-                unit=cl.unit,
-                variants=tuple(
-                    dom.Variant(v.name, Fraction(v.window_points), Fraction(v.chief_points), Fraction(v.person_points))
-                    for v in variants.get(cl.id, [])
-                ),
-                evidence_codes=tuple(evidence.get(cl.id, [])),
-                consequence=cl.consequence,
-                note=cl.note,
-                points=cl.points,
-            )
-        )
-    built = []
-    for v in versions:
-        built.append(
-            dom.Standard(
-                kind=v.standard.kind,
-                name=v.name,
-                categories=tuple(
-                    dom.Category(c.code, c.name, c.points, bool(c.computed)) for c in categories.get(v.id, [])
-                ),
-                clauses=tuple(clauses.get(v.id, [])),
-                version=v.version,
-                effective_month=v.effective_month,
-            )
-        )
-    return dom.StandardSet(tuple(built))
 
 
 def version_row(kind: str, month: str) -> StandardVersion | None:

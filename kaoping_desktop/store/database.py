@@ -13,11 +13,13 @@ import re
 import sqlite3
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
-from peewee import SqliteDatabase
+from . import connection
 
-from .models import database
+TYPE_CHECKING = False  # typing's, without importing typing (a reading command never needs it)
+if TYPE_CHECKING:
+    from peewee import SqliteDatabase
 
 APPLICATION_ID = 0x4B50444B  # "KPDK"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -253,6 +255,11 @@ def migrate(path: Path, keep_copy: Callable[[Path], object] | None = None) -> in
 
 def open_database(path: str | Path, keep_copy: Callable[[Path], object] | None = None) -> SqliteDatabase:
     """Open (creating if needed) and migrate the file, and bind the models to it."""
+    global _models_db
+    from peewee import SqliteDatabase
+
+    from .models import database
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     migrate(path, keep_copy)
@@ -262,15 +269,46 @@ def open_database(path: str | Path, keep_copy: Callable[[Path], object] | None =
     )
     database.initialize(db)
     db.connect(reuse_if_open=True)
+    _models_db = db
+    connection.bind(path, db.connection)
     _opened[str(path)] = file_identity(path)
-    # The file passed its check (or a fresh one was made): no need to check again today.
-    today = json.dumps(date.today().isoformat())
-    if db.execute_sql("SELECT value FROM setting WHERE key = ?", (INTEGRITY_SETTING,)).fetchone() != (today,):
-        db.execute_sql("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (INTEGRITY_SETTING, today))
+    _note_checked_today()
     return db
 
 
+def open_for_reading(path: str | Path) -> bool:
+    """Open an existing file for a command that only reads, without the model layer.
+
+    The same checks as open_database; False (nothing left open) when the file needs
+    what only the full open does: creating, upgrading (with its copy kept first),
+    seeding the standards or sealing months closed before the audit chain existed.
+    """
+    path = Path(path)
+    if not path.is_file() or not path.stat().st_size:
+        return False
+    recover_after_crash(path)
+    if check_file(path, daily=True)[1] < latest_version():
+        return False  # an upgrade: open_database keeps the copy first
+    connection.open_plain(path)
+    from .reads import has_standards, unsealed_months
+
+    if not has_standards() or unsealed_months():
+        connection.close_plain()
+        return False
+    _opened[str(path)] = file_identity(path)
+    _note_checked_today()
+    return True
+
+
+def _note_checked_today() -> None:
+    """The file passed its check (or a fresh one was made): no need to check again today."""
+    today = json.dumps(date.today().isoformat())
+    if connection.execute("SELECT value FROM setting WHERE key = ?", (INTEGRITY_SETTING,)).fetchone() != (today,):
+        connection.execute("INSERT OR REPLACE INTO setting (key, value) VALUES (?, ?)", (INTEGRITY_SETTING, today))
+
+
 _opened: dict[str, tuple[int, int]] = {}  # path -> (device, inode) of the file when it was opened
+_models_db: SqliteDatabase | None = None  # the models' database, once open_database ran
 
 
 def file_identity(path: str | Path | None) -> tuple[int, int] | None:
@@ -288,23 +326,23 @@ def file_identity(path: str | Path | None) -> tuple[int, int] | None:
 def file_replaced() -> bool:
     """Has the open file been replaced (another program restored a backup over it) or
     removed since it was opened? A write then would go into the old, unlinked file."""
-    db = database.obj
-    if db is None:
+    path = connection.current_path()
+    if path is None:
         return False
-    opened = _opened.get(db.database)
-    return opened is not None and file_identity(Path(db.database)) != opened
+    opened = _opened.get(str(path))
+    return opened is not None and file_identity(path) != opened
 
 
 def close_database() -> None:
-    db = database.obj
-    if db is not None and not db.is_closed():
-        db.close()
+    """Close this thread's connection (peewee reconnects on the next use) or the reading one."""
+    connection.close_plain()
+    if _models_db is not None and not _models_db.is_closed():
+        _models_db.close()
 
 
 def current_path() -> Path | None:
     """The open database file, or None."""
-    db = database.obj
-    return Path(db.database) if db is not None else None
+    return connection.current_path()
 
 
 def close_thread_connection() -> None:

@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 
 from ..domain.evidence_chain import AuditRecord, row_hash, unchained_digest
 from .models import AuditLog, IssuedDocument, ScoringMonth, database, now
+from .reads import StoredMonth, stored_month, unsealed_months  # noqa: F401 (re-exported)
 
 _AUDIT_COLUMNS = "id, at, actor, action, entity, entity_id, detail, prev_hash, hash"
 
@@ -63,34 +64,11 @@ def append_audit(at: str, actor: str, action: str, entity: str, entity_id: str, 
 # --- closed months --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StoredMonth:
-    month: str
-    closed: bool
-    results_json: str | None
-    snapshot_hash: str
-
-
 def stored_months() -> list[StoredMonth]:
     cursor = database.execute_sql(
         "SELECT month, closed, results_json, snapshot_hash FROM scoring_month ORDER BY month"
     )
     return [StoredMonth(m, bool(c), r, h or "") for m, c, r, h in cursor]
-
-
-def unsealed_months() -> list[str]:
-    """Closed months without a hash (closed before schema version 2)."""
-    cursor = database.execute_sql(
-        "SELECT month FROM scoring_month WHERE closed = 1 AND snapshot_hash = '' AND results_json IS NOT NULL ORDER BY month"
-    )
-    return [m for (m,) in cursor]
-
-
-def stored_month(month: str) -> StoredMonth | None:
-    row = database.execute_sql(
-        "SELECT month, closed, results_json, snapshot_hash FROM scoring_month WHERE month = ?", (month,)
-    ).fetchone()
-    return StoredMonth(row[0], bool(row[1]), row[2], row[3] or "") if row else None
 
 
 def set_snapshot_hash(month: str, digest: str) -> None:

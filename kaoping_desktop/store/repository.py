@@ -12,7 +12,6 @@ import sqlite3
 from contextlib import contextmanager
 from datetime import date
 from typing import Callable
-from fractions import Fraction
 
 from peewee import JOIN, IntegrityError, OperationalError, fn
 from peewee import __exception_wrapper__ as peewee_errors  # what peewee's own execute_sql uses
@@ -20,18 +19,8 @@ from peewee import __exception_wrapper__ as peewee_errors  # what peewee's own e
 from ..domain import incidents as dom_inc
 from ..domain import roster as dom
 from ..domain.calendar import month_bounds
-from ..domain.scoring import LedgerLine
-from ..domain.standards import STAFF as STAFF_KIND
-from ..domain.settings import (
-    DEFAULT_ANNUAL_AWARDS,
-    DEFAULT_GRADES,
-    DEFAULT_PREVIOUS_MONTH_UNTIL_DAY,
-    DEFAULT_RED_FLAG_COUNT,
-    DEFAULT_SIGNATURE_TITLES,
-    Grade,
-    ScoringSettings,
-)
 from .database import file_replaced
+from .errors import DatabaseBusy, DatabaseReplaced, MonthClosedError
 from .models import (
     Assignment,
     EvidenceType,
@@ -44,29 +33,17 @@ from .models import (
     now,
 )
 
-
-class MonthClosedError(Exception):
-    """Raised when anything tries to change a closed month."""
-
-    def __init__(self, month: str):
-        super().__init__(f"{month} 已锁定，不能修改。如确需修改，请先重新开放该月（需填写理由）。")
-        self.month = month
-
-
-class DatabaseBusy(Exception):
-    """Another program holds the database file's write lock longer than the busy timeout."""
-
-    def __init__(self):
-        super().__init__("数据库正被另一个程序（或另一个窗口）使用，请稍候再试；本次操作没有写入任何数据。")
-
-
-class DatabaseReplaced(DatabaseBusy):
-    """Another program replaced the database file (a restore) since this one opened it."""
-
-    def __init__(self):
-        Exception.__init__(
-            self, "数据库文件已被另一个程序替换（例如从备份恢复），本次操作没有写入。请重新打开程序，核对数据后再操作。"
-        )
+# What scoring reads is plain SQL in reads.py (a reading command loads no peewee); the
+# rest of the program reaches it here as before.
+from .reads import (  # noqa: F401 (re-exported)
+    DEFAULT_SETTINGS,
+    _day,
+    consequence_hits,
+    get_setting,
+    load_roster,
+    month_ledger_lines,
+    scoring_settings,
+)
 
 
 def _is_busy(exc: Exception) -> bool:
@@ -129,48 +106,6 @@ def audit(action: str, entity: str = "", entity_id: str = "", detail: dict | str
 
 def window_to_domain(w: ServiceWindow) -> dom.Window:
     return dom.Window(w.code, w.name, w.department, w.start_date, w.end_date)
-
-
-_DAYS: dict[str, date] = {}
-
-
-def _day(value) -> date | None:
-    """ISO text from SQLite as a date (a month has few distinct days: parse each once)."""
-    if not isinstance(value, str):
-        return value
-    found = _DAYS.get(value)
-    if found is None:
-        found = _DAYS[value] = date.fromisoformat(value)
-    return found
-
-
-def load_roster() -> tuple[list[dom.Window], list[dom.Person], list[dom.Assignment]]:
-    # Tuples, not model instances: 800 people and their assignments are read on every scoring.
-    windows = [
-        dom.Window(code, name, department, _day(start), _day(end))
-        for code, name, department, start, end in database.execute(
-            ServiceWindow.select(
-                ServiceWindow.code, ServiceWindow.name, ServiceWindow.department, ServiceWindow.start_date, ServiceWindow.end_date
-            ).order_by(ServiceWindow.code)
-        )
-    ]
-    people = [
-        dom.Person(staff_no, name, phone)
-        for staff_no, name, phone in database.execute(
-            Person.select(Person.staff_no, Person.name, Person.phone).order_by(Person.staff_no)
-        )
-    ]
-    assignments = [
-        dom.Assignment(staff_no, code, role, _day(start), _day(end))
-        for staff_no, code, role, start, end in database.execute(
-            Assignment.select(Person.staff_no, ServiceWindow.code, Assignment.role, Assignment.start_date, Assignment.end_date)
-            .join(Person)
-            .switch(Assignment)
-            .join(ServiceWindow)
-            .order_by(Assignment.id)
-        )
-    ]
-    return windows, people, assignments
 
 
 def upsert_window(w: dom.Window) -> tuple[ServiceWindow, bool]:
@@ -322,31 +257,6 @@ def stored_identities(first: date, last: date) -> list[tuple]:
     return [(_day(row[0]), *row[1:]) for row in _identity_rows(first, last, include_voided=True)]
 
 
-# One pass over the month's rows: window-standard incidents summed per window, day, clause
-# and variant (the day finds the chief; the person named is information only), staff-standard
-# ones per window, person, clause and variant (the day is left out).
-_LEDGER_LINES_SQL = (
-    "SELECT window_id, CASE WHEN standard_kind = ? THEN NULL ELSE date END AS day, "
-    "CASE WHEN standard_kind = ? THEN person_id END AS person, clause_code, variant, SUM(count) "
-    "FROM incident WHERE date BETWEEN ? AND ? AND voided = 0 "
-    "GROUP BY window_id, day, person, clause_code, variant"
-)
-
-
-def month_ledger_lines(month: str) -> list[LedgerLine]:
-    """The month's non-voided incidents summed in SQL (see _LEDGER_LINES_SQL): fewer groups,
-    same scores, and one read of the month's rows."""
-    first, last = month_bounds(month)
-    windows = dict(database.execute(ServiceWindow.select(ServiceWindow.id, ServiceWindow.code)))
-    people = dict(database.execute(Person.select(Person.id, Person.staff_no)))
-    rows = database.execute_sql(_LEDGER_LINES_SQL, (STAFF_KIND, STAFF_KIND, first.isoformat(), last.isoformat()))
-    # The raw cursor: peewee's row processing costs more than the query on a 10,000-row month.
-    return [
-        LedgerLine(windows[w], people.get(p) if p is not None else None, _day(day), clause, variant, count)
-        for w, day, p, clause, variant, count in rows
-    ]
-
-
 def incident_months(first: date, last: date) -> set[str]:
     """Months ("YYYY-MM") between two dates that have a non-voided incident."""
     month = fn.SUBSTR(Incident.date, 1, 7)
@@ -356,25 +266,6 @@ def incident_months(first: date, last: date) -> set[str]:
         .distinct()
     )
     return {m for (m,) in query.tuples()}
-
-
-def consequence_hits(month: str, clause_codes: set[str]) -> list[tuple[str, date, str]]:
-    """(window, date, clause) of non-voided incidents from January through `month` whose clause
-    may carry a consequence: what 取消评优 needs, without reading the whole year."""
-    if not clause_codes:
-        return []
-    first = date(int(month[:4]), 1, 1)
-    query = (
-        Incident.select(ServiceWindow.code, Incident.date, Incident.clause_code)
-        .join(ServiceWindow)
-        .where(
-            (Incident.date >= first)
-            & (Incident.date <= month_bounds(month)[1])
-            & (Incident.voided == False)  # noqa: E712 (peewee expression)
-            & (Incident.clause_code.in_(sorted(clause_codes)))
-        )
-    )
-    return [(window, _day(day), clause) for window, day, clause in database.execute(query)]
 
 
 _INSERT_INCIDENT_SQL = (
@@ -600,26 +491,8 @@ def reopen_closed_month(month: str, reason: str) -> str | None:
 
 # --- settings ----------------------------------------------------------------
 
-DEFAULT_SETTINGS = {
-    "center_name": "XX县政务服务中心",
-    "grades": [[g.name, str(g.minimum)] for g in DEFAULT_GRADES],
-    "red_flag_count": DEFAULT_RED_FLAG_COUNT,
-    "annual_awards": DEFAULT_ANNUAL_AWARDS,
-    "signature_titles": {doc: list(titles) for doc, titles in DEFAULT_SIGNATURE_TITLES.items()},
-    "issuer": "",  # 落款单位 of the 通报; "" = the center's name
-    "first_month": None,  # 开始考评月份; None = every month is evaluated (scoring.md)
-    "operator": "",  # 操作员 written into the audit log; "" = the OS login
-    "previous_month_until_day": DEFAULT_PREVIOUS_MONTH_UNTIL_DAY,
-}
 # Window state (geometry, last tab, month…): remembered per database, never audited.
 UNAUDITED_SETTINGS = {"ui_state"}
-
-
-def get_setting(key: str):
-    row = Setting.get_or_none(Setting.key == key)
-    if row is None:
-        return DEFAULT_SETTINGS.get(key)
-    return json.loads(row.value)
 
 
 def set_setting(key: str, value) -> None:
@@ -630,13 +503,3 @@ def set_setting(key: str, value) -> None:
         Setting.replace(key=key, value=json.dumps(value, ensure_ascii=False)).execute()
         if key not in UNAUDITED_SETTINGS:
             audit("修改设置", "setting", key, {"before": old, "after": value})
-
-
-def scoring_settings() -> ScoringSettings:
-    grades = tuple(Grade(name, Fraction(minimum)) for name, minimum in get_setting("grades"))
-    return ScoringSettings(
-        grades=grades,
-        red_flag_count=int(get_setting("red_flag_count")),
-        annual_awards=int(get_setting("annual_awards")),
-        first_month=get_setting("first_month") or None,
-    )
