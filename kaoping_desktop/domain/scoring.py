@@ -113,7 +113,8 @@ class ChiefIndex:
         key = (window_code, day)
         found = self._cache.get(key)
         if found is None:
-            found = tuple(sorted({a.person_id for a in self._by_window.get(window_code, ()) if a.covers(day)}))
+            on_day = {a.person_id for a in self._by_window.get(window_code, ()) if a.covers(day)}
+            found = tuple(sorted(on_day)) if len(on_day) > 1 else tuple(on_day)
             self._cache[key] = found
         return found
 

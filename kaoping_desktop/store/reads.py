@@ -34,10 +34,10 @@ _DAYS: dict[str, date] = {}
 
 def _day(value) -> date | None:
     """ISO text from SQLite as a date (a month has few distinct days: parse each once)."""
-    if not isinstance(value, str):
-        return value
     found = _DAYS.get(value)
     if found is None:
+        if not isinstance(value, str):  # None, or a date already
+            return value
         found = _DAYS[value] = date.fromisoformat(value)
     return found
 
