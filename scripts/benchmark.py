@@ -82,6 +82,10 @@ OPEN_MONTH = gen_center.OPEN_MONTH
 CLOSED_MONTH = add_months(OPEN_MONTH, -1)
 STALL_TARGET_MS = 200.0
 
+# Issue 12 sets its targets on the commands; in-process scoring is shown to tell where a
+# command's time goes (it also scores 800 people and 120 windows whatever the month holds).
+IN_PROCESS_NOTE = "informative: issue 12's target is on `results --json`"
+
 # The bare work behind a month's figures: the month's incidents summed per window,
 # person, clause and variant, read into tuples.
 SUMS_SQL = (
@@ -223,7 +227,7 @@ def headless(center: Path, tmp: Path, repeat: int, ledger_rows: int, log) -> tup
     base_sql, _ = median_ms(lambda: sql_sums(conn, OPEN_MONTH), repeat)
     score, _ = median_ms(lambda: services.month_results(OPEN_MONTH), repeat)
     rows.append(row(f"scoring the open month in-process (month_results, {n_month:,} incidents)", score, base_sql,
-                    "SQL GROUP BY of the month into tuples", 3, note="target: issue 12"))
+                    "SQL GROUP BY of the month into tuples", None, note=IN_PROCESS_NOTE))
     closed, _ = median_ms(lambda: services.month_results(CLOSED_MONTH), repeat)
     rows.append(row("month_results of a closed month (stored snapshot)", closed, base_sql,
                     "SQL GROUP BY of the month into tuples", None))
@@ -326,7 +330,7 @@ def month_size_rows(center: Path, tmp: Path, repeat: int, size: int) -> list[dic
     db.unlink()
     return [
         row(f"scoring the open month in-process at {size:,} incidents", score, base_sql,
-            "SQL GROUP BY of the month into tuples", 3, note="target: issue 12"),
+            "SQL GROUP BY of the month into tuples", None, note=IN_PROCESS_NOTE),
         row(f"`results --json`, open month at {size:,} incidents (subprocess)", results_ms, bare_ms,
             "the same GROUP BY in its own `python -c` (sqlite3)", 3, note="target: issue 12"),
     ]
