@@ -14,7 +14,7 @@ import importlib
 import json
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction as F
@@ -28,6 +28,7 @@ from kaoping_desktop import services
 from kaoping_desktop.domain.calendar import add_months, month_bounds
 from kaoping_desktop.domain.incidents import Incident
 from kaoping_desktop.domain.numbers import display, from_text, json_number, round_half_up, to_text
+from kaoping_desktop.domain.records import replace
 from kaoping_desktop.domain.results_io import from_snapshot, to_snapshot
 from kaoping_desktop.domain.roster import BACK_OFFICE, CHIEF, ROLES, WINDOW_STAFF, Assignment, Person, Window
 from kaoping_desktop.domain.scoring import score_month

@@ -9,7 +9,7 @@ against scoring.md with exact Fraction arithmetic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from fractions import Fraction as F
 
@@ -18,6 +18,7 @@ import pytest
 from kaoping_desktop import services
 from kaoping_desktop.domain.scoring import score_month
 from kaoping_desktop.domain.consequences import CONSEQUENCE_LABELS
+from kaoping_desktop.domain.records import replace
 from kaoping_desktop.domain.standards import (
     DISQUALIFY_YEAR,
     OTHER_EVIDENCE,

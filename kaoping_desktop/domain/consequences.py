@@ -6,15 +6,15 @@ reports read the registry instead of naming a clause.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 from .calendar import month_of
+from .records import record
 from .standards import DISQUALIFY_YEAR, StandardSet
 
 
-@dataclass(frozen=True)
+@record
 class Consequence:
     code: str
     label: str  # the standard's wording

@@ -6,15 +6,15 @@ preview, the incident lists and the sheets all ask here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 
+from .records import record
 from .standards import STAFF, Clause, Standard, StandardSet, Variant
 
 ZERO = Fraction(0)
 
 
-@dataclass(frozen=True)
+@record
 class PricedIncident:
     kind: str  # standards.WINDOW or standards.STAFF
     category_code: str

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from .calendar import covers, month_bounds, overlaps
+from .records import record
 
 CHIEF = "首席代表"
 WINDOW_STAFF = "窗口工作人员"
@@ -13,7 +13,7 @@ BACK_OFFICE = "后台人员"
 ROLES = (CHIEF, WINDOW_STAFF, BACK_OFFICE)
 
 
-@dataclass(frozen=True)
+@record
 class Window:
     code: str
     name: str
@@ -28,14 +28,14 @@ class Window:
         return covers(self.start, self.end, day)
 
 
-@dataclass(frozen=True)
+@record
 class Person:
     id: str
     name: str
     phone: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class Assignment:
     person_id: str
     window_code: str
@@ -98,7 +98,7 @@ def closed_months_changed(
     )
 
 
-@dataclass(frozen=True)
+@record
 class MonthPresence:
     """Whether a person is listed (scored) in a month, and the text that says so or why not."""
 

@@ -6,18 +6,17 @@ shown or exported (see numbers.py).
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict, namedtuple
+from collections.abc import Iterable, Mapping
 from datetime import date
 from fractions import Fraction
 from functools import lru_cache
-from collections import namedtuple
-from collections.abc import Iterable, Mapping
 
 from .calendar import month_bounds
 from .consequences import blocks_red_flag, window_consequences
 from .consequences import marks as consequence_marks
 from .pricing import PricedIncident
+from .records import field, record
 from .roster import BACK_OFFICE, CHIEF, ROLES, WINDOW_STAFF, Assignment, Person, Window
 from .settings import ScoringSettings
 from .standards import STAFF, WINDOW, StandardSet
@@ -36,7 +35,7 @@ WARN_TWO_CHIEFS = "同日有多名首席代表"
 WARN_NO_CHIEF_ON_DAY = "扣分当日无首席代表"
 
 
-@dataclass(frozen=True)
+@record
 class PersonResult:
     person_id: str
     name: str
@@ -47,7 +46,7 @@ class PersonResult:
     chief_share: Fraction = Fraction(0)
 
 
-@dataclass(frozen=True)
+@record
 class WindowResult:
     code: str
     name: str
@@ -76,7 +75,7 @@ class WindowResult:
         return found or (["取消评优"] if self.disqualified else [])
 
 
-@dataclass(frozen=True)
+@record
 class MonthResult:
     month: str
     windows: tuple[WindowResult, ...]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
 
+from .records import field, record
 
-@dataclass(frozen=True)
+
+@record
 class Grade:
     name: str
     minimum: Fraction  # a total at or above this earns the grade
@@ -24,7 +25,7 @@ DEFAULT_ANNUAL_AWARDS = 3
 DEFAULT_PREVIOUS_MONTH_UNTIL_DAY = 10
 
 
-@dataclass(frozen=True)
+@record
 class ScoringSettings:
     grades: tuple[Grade, ...] = DEFAULT_GRADES
     red_flag_count: int = DEFAULT_RED_FLAG_COUNT
@@ -54,7 +55,7 @@ class ScoringSettings:
         }
 
     def with_scoring_part(self, part: dict) -> "ScoringSettings":
-        from dataclasses import replace
+        from .records import replace
 
         return replace(
             self,

@@ -6,9 +6,10 @@ version that takes effect from a chosen month (see `StandardSet.for_month`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from fractions import Fraction
 from collections.abc import Iterable, Mapping  # (not typing: a reading command never loads it)
+from fractions import Fraction
+
+from .records import field, record
 
 WINDOW = "window"
 STAFF = "staff"
@@ -20,13 +21,13 @@ DISQUALIFY_YEAR = "disqualify_year"
 OTHER_EVIDENCE = "E99"
 
 
-@dataclass(frozen=True)
+@record
 class EvidenceType:
     code: str
     name: str
 
 
-@dataclass(frozen=True)
+@record
 class Variant:
     """One way a clause can be breached. `name` is "" for a clause without variants."""
 
@@ -36,7 +37,7 @@ class Variant:
     person_points: Fraction = Fraction(0)
 
 
-@dataclass(frozen=True)
+@record
 class Clause:
     code: str
     category_code: str
@@ -64,7 +65,7 @@ class Clause:
         return None
 
 
-@dataclass(frozen=True)
+@record
 class Category:
     code: str
     name: str
@@ -72,7 +73,7 @@ class Category:
     computed: bool = False
 
 
-@dataclass(frozen=True)
+@record
 class Standard:
     kind: str
     name: str
@@ -102,7 +103,7 @@ class Standard:
         return [c for c in self.categories if not c.computed]
 
 
-@dataclass(frozen=True)
+@record
 class StandardSet:
     """All versions of both standards; picks the version in force for a month."""
 

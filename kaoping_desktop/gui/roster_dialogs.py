@@ -9,13 +9,13 @@ the month the clerk is working on, not to today.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QCheckBox, QDateEdit
 
 from ..domain.calendar import month_bounds
+from ..domain.records import replace
 from ..domain.roster import ROLES, WINDOW_STAFF, Assignment, Person, Window
 from ..domain.validation import person_problems, problems_text, window_problems
 from ..services import InputError

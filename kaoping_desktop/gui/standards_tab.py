@@ -7,7 +7,6 @@ restore); a saved edit tells everyone with `state.notify(STANDARDS)`.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -15,6 +14,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QDialog, QHeaderView, QWidget
 
 from ..domain.calendar import add_months, month_of
+from ..domain.records import replace
 from ..domain.standards import DISQUALIFY_YEAR, STANDARD_KINDS, STANDARD_LABELS, WINDOW, Clause, Standard
 from ..services import MonthClosedError
 from ..services import catalogue as rules  # the rule-editing service

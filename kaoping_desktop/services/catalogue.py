@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..domain.calendar import parse_month
+from ..domain.records import replace
 from ..domain.standards import STANDARD_LABELS, Standard, StandardSet, check_standard
 from ..store import catalogue, repository
 from .errors import InputError, MonthClosedError

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Callable
 
+from ..domain.records import replace
 from ..domain.roster import (
     ROLES,
     Assignment,
