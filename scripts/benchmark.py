@@ -279,8 +279,10 @@ MONTH_SIZES = (3_000, 30_000)  # issue 12: the open month at both ends of a cent
 
 def resize_open_month(path: Path, size: int) -> None:
     """Bring the copy's open month to `size` incidents: drop the newest rows, or add copies of
-    the month's own rows (same windows, clauses and days, so the added rows fall into groups
-    that already exist: a kind case for scoring). Raw SQL on a benchmark copy."""
+    the month's own rows moved to another window and day (the k-th round of copies k windows
+    and k days on, within the month's first 28 days), so that the added rows make new groups
+    for scoring to sum and new (window, day) pairs whose chief it must find. Raw SQL on a
+    benchmark copy."""
     first, last = (d.isoformat() for d in month_bounds(OPEN_MONTH))
     conn = sqlite3.connect(path)
     try:
@@ -291,14 +293,18 @@ def resize_open_month(path: Path, size: int) -> None:
                 "ORDER BY id DESC LIMIT ?)",
                 (first, last, have - size),
             )
+        windows = conn.execute("SELECT max(id) FROM service_window").fetchone()[0]
+        shift = 0
         while have < size:
+            shift += 1
             conn.execute(
                 "INSERT INTO incident (date, window_id, person_id, standard_kind, clause_code, variant, count, "
                 "evidence_type_id, reference, note, voided, void_reason, created_at, updated_at) "
-                "SELECT date, window_id, person_id, standard_kind, clause_code, variant, count, evidence_type_id, "
+                "SELECT printf('%s-%02d', substr(date, 1, 7), (CAST(substr(date, 9, 2) AS INTEGER) - 1 + ?) % 28 + 1), "
+                "(window_id - 1 + ?) % ? + 1, person_id, standard_kind, clause_code, variant, count, evidence_type_id, "
                 "reference || '+', note, voided, void_reason, created_at, updated_at FROM incident "
                 "WHERE date BETWEEN ? AND ? ORDER BY id LIMIT ?",
-                (first, last, size - have),
+                (shift, shift, windows, first, last, size - have),
             )
             have = conn.execute("SELECT count(*) FROM incident WHERE date BETWEEN ? AND ?", (first, last)).fetchone()[0]
         conn.commit()
