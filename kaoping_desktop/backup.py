@@ -15,6 +15,7 @@ import errno
 import os
 import re
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -168,25 +169,8 @@ def _checked_copy(source: Path, dest_dir: Path, prefix: str, tag: str = "", prog
         # Create the file ourselves first: a read-only or vanished stick then says which
         # (errno), where SQLite would only say "unable to open database file".
         open(partial, "xb").close()
-        src = sqlite3.connect(read_only_uri(source), uri=True)
-        try:
-            dst = sqlite3.connect(partial)
-            try:
-                def _report(status, remaining, total):
-                    if progress:
-                        progress(total - remaining, total)
-
-                src.backup(dst, pages=64, progress=_report)
-                dst.execute("PRAGMA user_version")  # touch: make sure the copy is readable
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        # The whole copy, schema and every page (quick_check: a restore runs the full
-        # integrity_check again): no backup that only looks valid.
-        check_backup(partial, thorough=False)
-        with open(partial, "rb+") as fh:  # flush to the USB stick before we say it is done
-            os.fsync(fh.fileno())
+        _copy_pages(source, partial, progress)
+        _check_while_flushing(partial)
         os.replace(partial, final)
         _sync_folder(dest_dir)
     except DatabaseError:
@@ -196,6 +180,57 @@ def _checked_copy(source: Path, dest_dir: Path, prefix: str, tag: str = "", prog
         _remove_partial(partial)
         raise BackupFailed(_reason(exc, dest_dir)) from exc
     return final
+
+
+def _copy_pages(source: Path, partial: Path, progress=None) -> None:
+    """The backup API's copy of `source` into the empty file `partial`."""
+
+    def _report(_status, remaining, total):
+        progress(total - remaining, total)
+
+    src = sqlite3.connect(read_only_uri(source), uri=True)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            # The partial is made durable by our own fsync (_check_while_flushing) and thrown
+            # away on any failure: SQLite's journal and fsyncs would protect nothing here, and
+            # its fsync would run inside the last step, with the source still locked.
+            dst.execute("PRAGMA journal_mode = OFF")
+            dst.execute("PRAGMA synchronous = OFF")
+            src.backup(dst, pages=64, progress=_report if progress else None)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def _check_while_flushing(partial: Path) -> None:
+    """Check the copy (schema and every page: quick_check, a restore runs the full
+    integrity_check again) while it is flushed to the stick: no backup that only looks valid.
+    The check is the processor's work, the flush the stick's: in parallel they take the
+    time of the longer. A failed flush is the reason given, as it explains a failed check."""
+    flush_failed: list[OSError] = []
+
+    def flush() -> None:
+        try:
+            with open(partial, "rb+") as fh:
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            flush_failed.append(exc)
+
+    flusher = threading.Thread(target=flush, name="backup-flush")
+    flusher.start()
+    check_failed: DatabaseError | None = None
+    try:
+        check_backup(partial, thorough=False)
+    except DatabaseError as exc:
+        check_failed = exc
+    finally:
+        flusher.join()  # the partial is closed before anything may remove it (Windows)
+    if flush_failed:
+        raise flush_failed[0]
+    if check_failed:
+        raise check_failed
 
 
 # --- automatic backups ----------------------------------------------------------------
