@@ -16,11 +16,11 @@ import os
 import re
 import sqlite3
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable, Iterable
 
+from .domain.records import record
 from .store.database import BackupFailed, DatabaseError, check_backup, read_only_uri, recover_after_crash
 
 BACKUP_PREFIX = "kaoping-backup-"
@@ -241,7 +241,7 @@ def auto_backup_dir(db_path: Path) -> Path:
     return Path(db_path).resolve().parent / AUTO_FOLDER
 
 
-@dataclass(frozen=True)
+@record
 class AutoBackup:
     path: Path
     made_at: datetime

@@ -50,6 +50,34 @@ def test_results_json_imports_no_export_import_or_window_packages(tmp_path):
     assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
 
 
+def test_backup_loads_no_model_layer_and_its_log_row_chains(tmp_path):
+    """`backup` copies, checks and appends its audit row in plain SQL (store/audit_chain.py):
+    no peewee, dataclasses or inspect at start-up, and `check` holds afterwards."""
+    db = tmp_path / "k.db"
+    worked_example_db(db)
+    close_database()
+    env = dict(os.environ, PYTHONIOENCODING="utf-8")
+    (tmp_path / "stick").mkdir()
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "kaoping_desktop", "--db", str(db), "backup", str(tmp_path / "stick")],
+        capture_output=True, text=True, encoding="utf-8", env=env, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = {line.rsplit("|", 1)[1].strip().split(".")[0] for line in done.stderr.splitlines() if line.count("|") == 2}
+    assert "kaoping_desktop" in loaded
+    assert loaded.isdisjoint({"peewee", "dataclasses", "inspect", *HEAVY}), sorted(loaded & {"peewee", "dataclasses", "inspect"})
+    assert len(list((tmp_path / "stick").glob("*.db"))) == 1
+    checked = subprocess.run([sys.executable, "-m", "kaoping_desktop", "--db", str(db), "check"],
+                             capture_output=True, text=True, encoding="utf-8", env=env, timeout=120)
+    assert checked.returncode == 0, checked.stderr
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    last = conn.execute("SELECT action, hash != '' FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    conn.close()
+    assert last == ("备份数据库", 1)
+
+
 def test_the_reading_open_gives_the_same_results_and_falls_back_when_it_must(tmp_path):
     """`results --month` opens without peewee; its figures are those of the full open, and a
     file that needs creating, seeding or upgrading goes through the full open instead."""
@@ -58,13 +86,13 @@ def test_the_reading_open_gives_the_same_results_and_falls_back_when_it_must(tmp
     from kaoping_desktop import services
     from kaoping_desktop.domain.results_io import results_json
     from kaoping_desktop.store import connection
-    from kaoping_desktop.store.database import open_for_reading
+    from kaoping_desktop.store.database import open_plain
 
     db = tmp_path / "k.db"
     worked_example_db(db)
     full = results_json(services.month_results("2026-10"))
     close_database()
-    assert open_for_reading(db) and connection.is_plain()
+    assert open_plain(db) and connection.is_plain()
     try:
         assert results_json(services.month_results("2026-10")) == full
         assert full["windows"][0]["total"] == 92.15
@@ -72,11 +100,11 @@ def test_the_reading_open_gives_the_same_results_and_falls_back_when_it_must(tmp
         close_database()
     assert not connection.is_plain()
 
-    assert not open_for_reading(tmp_path / "new.db") and not (tmp_path / "new.db").exists()
+    assert not open_plain(tmp_path / "new.db") and not (tmp_path / "new.db").exists()
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA user_version = 3")  # as if migration 4 had not run yet
     conn.close()
-    assert not open_for_reading(db), "an upgrade is the full open's, which keeps a copy first"
+    assert not open_plain(db), "an upgrade is the full open's, which keeps a copy first"
     assert not connection.is_plain()
 
 

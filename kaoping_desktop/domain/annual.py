@@ -6,15 +6,15 @@ awards are decided here and nowhere else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping
 
 from .consequences import blocks_annual_award
+from .records import record
 from .scoring import MonthResult, competition_ranks
 
 
-@dataclass(frozen=True)
+@record
 class AnnualWindow:
     code: str
     name: str
@@ -32,7 +32,7 @@ class AnnualWindow:
         return len(self.totals)
 
 
-@dataclass(frozen=True)
+@record
 class AnnualPerson:
     id: str
     name: str
@@ -45,7 +45,7 @@ class AnnualPerson:
         return len(self.scores)
 
 
-@dataclass(frozen=True)
+@record
 class YearResult:
     year: int
     months: tuple[str, ...]  # the closed (and evaluated) months used

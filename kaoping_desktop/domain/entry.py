@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable
 
 from .numbers import display
 from .pricing import price
+from .records import record
 from .standards import STAFF, StandardSet
 
 
-@dataclass(frozen=True)
+@record
 class DeductionPreview:
     kind: str  # "window" or "staff"
     category_code: str

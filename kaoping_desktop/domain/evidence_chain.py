@@ -18,9 +18,10 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from typing import Iterable, Iterator, Sequence
+
+from .records import record
 
 # Verification codes: 12 characters from an alphabet without 0/O, 1/I/L (read off paper and
 # typed by hand), grouped 4-4-4. 31**12 ≈ 2**59: among the ~100,000 documents a center prints
@@ -64,7 +65,7 @@ def _sha256(text: str) -> str:
 AUDIT_FIELDS = ("id", "at", "actor", "action", "entity", "entity_id", "detail")
 
 
-@dataclass(frozen=True)
+@record
 class AuditRecord:
     """An audit row as stored (texts exactly as in the file)."""
 
@@ -99,7 +100,7 @@ def unchained_digest(rows: Iterable[AuditRecord]) -> str:
     return digest.hexdigest() if any_row else ""
 
 
-@dataclass(frozen=True)
+@record
 class ChainBreak:
     row_id: int
     reason: str  # Chinese, for `check`
@@ -160,7 +161,7 @@ def snapshot_hash(results: str, incidents: str) -> str:
     return _sha256(f"{results}|{incidents}")
 
 
-@dataclass(frozen=True)
+@record
 class MonthHash:
     results: str
     incidents: str
@@ -213,7 +214,7 @@ def normalise_code(text: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class DocumentKey:
     document: str
     period: str  # YYYY-MM, or YYYY for the year

@@ -5,13 +5,13 @@ One type for the entry and results tables, the score sheets and the workbook.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from typing import Iterable, Mapping
 
 from .incidents import Incident
 from .pricing import PricedIncident, ZERO
+from .records import record
 from .standards import OTHER_EVIDENCE, STANDARD_LABELS, STAFF, WINDOW, StandardSet
 
 CLAUSE_TEXT_CHARS = 20  # what a sheet's clause column holds
@@ -22,7 +22,7 @@ def shorten(text: str, limit: int = CLAUSE_TEXT_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@dataclass(frozen=True)
+@record
 class IncidentRow:
     id: int | None
     date: date

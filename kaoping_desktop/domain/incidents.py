@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from .calendar import month_of
+from .records import record
 
 
-@dataclass(frozen=True)
+@record
 class Incident:
     date: date
     window_code: str

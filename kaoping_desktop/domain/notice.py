@@ -7,7 +7,6 @@ exact until it is written here, rounded half up by numbers.display.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 from typing import Iterable, Mapping, Sequence
@@ -16,6 +15,7 @@ from .calendar import month_of
 from .consequences import REGISTRY, window_consequences
 from .incident_rows import IncidentRow, shorten
 from .numbers import display
+from .records import record
 from .scoring import MonthResult, WindowResult
 from .standards import OTHER_EVIDENCE, StandardSet, clause_sort_key
 
@@ -51,7 +51,7 @@ def notice_title(month: str) -> str:
     return f"关于{month_words(month)}窗口月度考评情况的通报"
 
 
-@dataclass(frozen=True)
+@record
 class Item:
     """One paragraph; `lead` (a level-2 heading such as "（一）W03 社保医保窗口。") runs in before the text."""
 
@@ -59,7 +59,7 @@ class Item:
     lead: str = ""
 
 
-@dataclass(frozen=True)
+@record
 class RankingRow:
     rank: str
     code: str
@@ -72,14 +72,14 @@ class RankingRow:
 RANKING_HEADER = ("排名", "窗口编号", "窗口名称", "进驻部门", "总分", "等次")
 
 
-@dataclass(frozen=True)
+@record
 class Section:
     heading: str  # level 1: 一、……
     items: tuple[Item, ...]
     ranking: bool = False  # the ranking table follows the items
 
 
-@dataclass(frozen=True)
+@record
 class Cause:
     """An incident whose clause's consequence holds a window this month."""
 
@@ -90,7 +90,7 @@ class Cause:
     consequence: str  # consequences.REGISTRY code
 
 
-@dataclass(frozen=True)
+@record
 class ClauseTally:
     code: str
     text: str
@@ -98,7 +98,7 @@ class ClauseTally:
     windows: tuple[tuple[str, str, int], ...]  # (window code, name, times), most first
 
 
-@dataclass(frozen=True)
+@record
 class Notice:
     month: str
     title: str

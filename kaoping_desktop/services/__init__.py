@@ -43,14 +43,15 @@ def __getattr__(name: str):
     return value
 
 
-def open_app_database(path: str | Path, reading: bool = False):
+def open_app_database(path: str | Path, plain: bool = False):
     """Open the file (migrating it) and load the default standards on first start.
 
-    reading=True (a command that only reads): open it without the model layer when the
-    file allows (store.database.open_for_reading); returns None then."""
-    from ..store.database import open_database, open_for_reading
+    plain=True (a command that needs no model layer: a month's results, a backup): open it
+    with a plain sqlite3 connection when the file allows (store.database.open_plain);
+    returns None then."""
+    from ..store.database import open_database, open_plain
 
-    if reading and open_for_reading(path):
+    if plain and open_plain(path):
         return None
     from ..store import catalogue as store_catalogue
     from ..store import evidence, repository

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from ..domain.calendar import parse_month
 from ..domain.standards import STANDARD_LABELS
-from ..store import audit_queries, repository
+from ..store import audit_queries
 from . import settings as settings_service
+from .backups import BACKUP_ACTION, record_backup  # noqa: F401 (re-exported: the backup's own row)
 from .errors import InputError
 
-BACKUP_ACTION = "备份数据库"
 PAGE_SIZE = 200
 
 # The stored setting keys (repository.DEFAULT_SETTINGS) as the settings tab names them.
@@ -136,12 +136,6 @@ def operators() -> list[str]:
     if current:
         names = [current] + [n for n in names if n != current]
     return names
-
-
-def record_backup(path: str | Path) -> None:
-    """Note a finished backup in the log (the first-day guide ticks 备份 from it)."""
-    path = Path(path)
-    repository.audit(BACKUP_ACTION, "file", path.name, {"path": str(path)})
 
 
 def backup_recorded() -> bool:

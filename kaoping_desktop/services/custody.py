@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .. import backup
 from ..domain.calendar import parse_month
@@ -29,6 +28,7 @@ from ..store import database as store_database
 from ..store import evidence, repository
 from . import audit_log
 from .audit_log import BACKUP_ACTION
+from .backups import backup_database  # noqa: F401 (re-exported: the window's 备份 calls it here)
 from .errors import InputError
 from .months import (
     CLOSE_ACTION,
@@ -44,14 +44,6 @@ EXPORT_ACTION = "导出评分表"
 
 
 # --- backups ----------------------------------------------------------------------------
-
-
-def backup_database(dest_dir: str | Path, progress: Callable[[int, int], None] | None = None) -> Path:
-    """Back up the open database into `dest_dir` (a USB stick), log it, remember when."""
-    source = store_database.current_path()
-    written = backup.backup_file(source, Path(dest_dir), progress)
-    audit_log.record_backup(written)
-    return written
 
 
 def last_manual_backup() -> dict | None:

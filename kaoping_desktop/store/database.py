@@ -276,8 +276,9 @@ def open_database(path: str | Path, keep_copy: Callable[[Path], object] | None =
     return db
 
 
-def open_for_reading(path: str | Path) -> bool:
-    """Open an existing file for a command that only reads, without the model layer.
+def open_plain(path: str | Path) -> bool:
+    """Open an existing file without the model layer, for a command that needs none (a month's
+    results, a backup).
 
     The same checks as open_database; False (nothing left open) when the file needs
     what only the full open does: creating, upgrading (with its copy kept first),
@@ -289,7 +290,7 @@ def open_for_reading(path: str | Path) -> bool:
     recover_after_crash(path)
     if check_file(path, daily=True)[1] < latest_version():
         return False  # an upgrade: open_database keeps the copy first
-    connection.open_plain(path)
+    connection.connect_plain(path)
     from .reads import has_standards, unsealed_months
 
     if not has_standards() or unsealed_months():

@@ -8,57 +8,14 @@ bound parameters only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable
 
-from ..domain.evidence_chain import AuditRecord, row_hash, unchained_digest
-from .models import AuditLog, IssuedDocument, ScoringMonth, database, now
+from ..domain.evidence_chain import AuditRecord
+from .audit_chain import AUDIT_COLUMNS as _AUDIT_COLUMNS
+from .audit_chain import append_audit, audit_records  # noqa: F401 (re-exported)
+from .models import IssuedDocument, ScoringMonth, database, now
 from .reads import StoredMonth, stored_month, unsealed_months  # noqa: F401 (re-exported)
 
-_AUDIT_COLUMNS = "id, at, actor, action, entity, entity_id, detail, prev_hash, hash"
-
-
-def audit_records(after_id: int = 0) -> Iterator[AuditRecord]:
-    """Every audit row in id order, texts exactly as stored."""
-    cursor = database.execute_sql(f"SELECT {_AUDIT_COLUMNS} FROM audit_log WHERE id > ? ORDER BY id", (after_id,))
-    for row in cursor:
-        yield AuditRecord(*(v if v is not None else "" for v in row))
-
-
-def _chain_head() -> tuple[int, str]:
-    """(last id, the hash the next row must follow)."""
-    last = database.execute_sql("SELECT max(id) FROM audit_log").fetchone()[0] or 0
-    chained = database.execute_sql(
-        "SELECT hash FROM audit_log WHERE hash != '' ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    if chained is not None:
-        return last, chained[0]
-    return last, unchained_digest(audit_records())  # the first chained row seals the old log
-
-
-def append_audit(at: str, actor: str, action: str, entity: str, entity_id: str, detail: str) -> AuditRecord:
-    """Append one chained row (inside the caller's transaction, or in one of its own)."""
-
-    def write() -> AuditRecord:
-        last_id, prev = _chain_head()
-        record = AuditRecord(last_id + 1, at, actor, action, entity, entity_id, detail, prev)
-        digest = row_hash(record.content(), prev)
-        AuditLog.insert(
-            id=record.id,
-            at=at,
-            actor=actor,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            detail=detail,
-            prev_hash=prev,
-            hash=digest,
-        ).execute()
-        return record
-
-    if database.in_transaction():
-        return write()
-    with database.atomic("IMMEDIATE"):  # the head read and the append under one write lock
-        return write()
 
 
 # --- closed months --------------------------------------------------------------------

@@ -17,6 +17,7 @@ from peewee import (
 )
 
 from ..domain.numbers import from_text, to_text
+from .audit_chain import now  # noqa: F401 (re-exported: one clock for rows and log)
 
 database = DatabaseProxy()
 
@@ -54,10 +55,6 @@ class PointsField(TextField):
 
     def python_value(self, value):
         return from_text(value) if value is not None else None
-
-
-def now() -> datetime:
-    return datetime.now().replace(microsecond=0)
 
 
 class BaseModel(Model):

@@ -6,9 +6,7 @@ with bound parameters.
 
 from __future__ import annotations
 
-import getpass
 import json
-import sqlite3
 from contextlib import contextmanager
 from datetime import date
 from typing import Callable
@@ -19,6 +17,8 @@ from peewee import __exception_wrapper__ as peewee_errors  # what peewee's own e
 from ..domain import incidents as dom_inc
 from ..domain import roster as dom
 from ..domain.calendar import month_bounds
+from .audit_chain import actor, audit  # noqa: F401 (re-exported: the chained log, plain SQL)
+from .connection import is_busy
 from .database import file_replaced
 from .errors import DatabaseBusy, DatabaseReplaced, MonthClosedError
 from .models import (
@@ -46,15 +46,6 @@ from .reads import (  # noqa: F401 (re-exported)
 )
 
 
-def _is_busy(exc: Exception) -> bool:
-    """SQLITE_BUSY / SQLITE_LOCKED, by the error code SQLite gives (peewee wraps the original)."""
-    for candidate in (*exc.args, exc.__cause__, exc.__context__):
-        code = getattr(candidate, "sqlite_errorcode", None)
-        if code is not None:
-            return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    return False
-
-
 # What the schema's closed-month triggers raise (RAISE(ABORT, 'month_closed')).
 _CLOSED_TRIGGER = "month_closed"
 
@@ -76,29 +67,9 @@ def transaction(month: str | Callable[[], str] = ""):
             raise MonthClosedError(month() if callable(month) else month) from exc
         raise
     except OperationalError as exc:
-        if _is_busy(exc):
+        if is_busy(exc):
             raise DatabaseBusy() from exc
         raise
-
-
-def actor() -> str:
-    """Who is doing it: the operator (操作员) chosen in the program, else the OS login."""
-    operator = (get_setting("operator") or "").strip()
-    if operator:
-        return operator
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name on some Windows setups
-        return ""
-
-
-def audit(action: str, entity: str = "", entity_id: str = "", detail: dict | str = "") -> None:
-    if not isinstance(detail, str):
-        detail = json.dumps(detail, ensure_ascii=False, default=str)
-    from .evidence import append_audit  # the chain: every row hashes its predecessor
-
-    at = now().isoformat(sep=" ", timespec="seconds")
-    append_audit(at, actor(), action, entity, str(entity_id), detail)
 
 
 # --- roster ------------------------------------------------------------------
