@@ -3,7 +3,9 @@ one executemany, and the import stays all or nothing with its ids and audit row 
 
 from __future__ import annotations
 
+import gc
 import json
+import random
 import sqlite3
 from datetime import date
 
@@ -14,12 +16,14 @@ from kaoping_desktop import services
 from kaoping_desktop.domain.incidents import Incident as Inc
 from kaoping_desktop.domain.ledger_import import plan_ledger
 from kaoping_desktop.domain.ledger_import import OPTIONAL, REQUIRED, SHEET
-from kaoping_desktop.domain.validation import ImportRejected, RosterView
+from kaoping_desktop.domain.roster import WINDOW_STAFF, Assignment, Person, Window
+from kaoping_desktop.domain.validation import ImportRejected, IncidentChecks, RosterView, check_incident
 from kaoping_desktop.excel.reader import open_workbook, read_sheet
 from kaoping_desktop.services.imports import _rows
 from kaoping_desktop.services.incidents import void_incident
 from kaoping_desktop.store import catalogue, repository
 from kaoping_desktop.store.models import AuditLog, EvidenceType, Incident, ServiceWindow, database
+from domain_builders import CHIEF_ID, DAY, STAFF_IDS, default_evidence, default_standard_set, tiny_roster
 from store_builders import add_incidents, kinds
 from workbooks import WORKED_ROSTER_PEOPLE, WORKED_ROSTER_WINDOWS, write_ledger, write_roster
 
@@ -170,3 +174,49 @@ def test_a_row_in_a_closed_month_writes_nothing(db):
     with pytest.raises(ImportRejected):
         services.import_incidents(write_ledger(db / "late.xlsx", [row("2026-11-02", "N"), row("2026-10-20", "late")]))
     assert _count_everything() == before
+
+
+def test_one_checker_over_many_rows_says_what_checking_each_row_alone_says():
+    # The import checks its rows with one IncidentChecks, which remembers each part of the
+    # check per day, window, clause and person: every part must still see every field that
+    # decides it (the 依据说明 of an 其他 row, the day of a person's assignment …).
+    standards, evidence = default_standard_set(), default_evidence()
+    windows, people, assignments = tiny_roster()
+    windows.append(Window("W02", "新窗口", "县人社局", start=date(2026, 10, 10)))
+    people.append(Person("1005", "钱七"))
+    assignments.append(Assignment("1005", "W02", WINDOW_STAFF, start=date(2026, 10, 12)))
+    roster = RosterView.build(windows, people, assignments)
+    choices = dict(  # the first of each list is the likeliest, so that some rows pass
+        day=[DAY] * 4 + [date(2026, 10, 11), date(2026, 10, 13), date(1999, 12, 31)],
+        window=["W01"] * 6 + ["W02", "W99", "", "W\t1"],
+        person=[None] * 3 + [CHIEF_ID, STAFF_IDS[0], "1005", "9999"],
+        clause=["3.1"] * 3 + ["4.4", "P1.1", "1.1", "9.9", ""],
+        variant=[""] * 4 + ["黄牌", "红牌", "错"],
+        evidence=["E07"] * 3 + ["E26", "E99", "E00", ""],
+        reference=["", "  ", "督办单 2026-118", "x" * 201, "a\u202eb"],
+        count=[1] * 4 + [0, 1000],
+    )
+    rng = random.Random(12)
+    incidents = [
+        Inc(c["day"], c["window"], c["clause"], c["count"], c["evidence"], c["variant"], c["person"], c["reference"])
+        for c in ({k: rng.choice(v) for k, v in choices.items()} for _ in range(4000))
+    ]
+    check = IncidentChecks(standards, roster, evidence)
+    together = [check(inc) for inc in incidents]
+    assert together == [check_incident(inc, standards, roster, evidence) for inc in incidents]
+    assert 30 < sum(1 for problems in together if not problems) < 3000  # some pass, most do not
+
+
+def test_the_collector_runs_again_after_an_import_whatever_its_outcome(db):
+    assert gc.isenabled()
+    services.import_incidents(write_ledger(db / "l.xlsx", [row("2026-10-09", "B")]))
+    assert gc.isenabled()
+    with pytest.raises(ImportRejected):
+        services.import_incidents(write_ledger(db / "bad.xlsx", [row("2026-10-32", "B")]))
+    assert gc.isenabled()
+    gc.disable()  # a caller that keeps it off finds it off
+    try:
+        services.import_incidents(db / "l.xlsx")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

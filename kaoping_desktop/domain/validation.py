@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import date, datetime, timedelta
 from fractions import Fraction
-from typing import Iterable
+from typing import Iterable, Mapping
 
+from .calendar import month_of
 from .cells import unescape_formula
 from .incidents import Incident
+from .records import field, record
 from .roster import Assignment, Window
 from .standards import OTHER_EVIDENCE, STAFF, EvidenceType, StandardSet
 
@@ -45,6 +46,7 @@ TEXT_LIMITS = {
     "姓名": NAME_LIMIT,
     "联系电话": NAME_LIMIT,
 }
+_SHORTEST_LIMIT = min(TEXT_LIMITS.values())
 _FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CHAR_NAMES = {"\t": "（制表符）", "\n": "（换行）", "\r": "（回车符）", "\u202e": "（从右向左覆盖）", "\u202d": "（从左向右覆盖）"}
 _FORBIDDEN_MULTILINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -82,6 +84,17 @@ def char_problem(column: str, text: str) -> str | None:
     )
 
 
+def cell_char_problems(cells: Mapping[str, object]) -> list[tuple[str, str]]:
+    """(column, char_problem) of every text cell of an imported row, in the row's order."""
+    if not _FORBIDDEN.search("".join([v for v in cells.values() if isinstance(v, str)])):
+        return []  # the usual row: one scan of all its texts with the strictest pattern
+    return [
+        (column, problem)
+        for column, value in cells.items()
+        if isinstance(value, str) and (problem := char_problem(column, value))
+    ]
+
+
 def text_problems(fields: Iterable[tuple[str, object]]) -> list[tuple[str, str]]:
     """(column, message) for every field of (column, text) that breaks a limit."""
     out = []
@@ -109,17 +122,21 @@ def person_problems(person_id: str, name: str, phone: str) -> list[tuple[str, st
 
 def incident_text_problems(inc: Incident) -> list[tuple[str, str]]:
     """Limits on an incident's texts (the import and the entry form alike)."""
-    return text_problems(
-        (
-            ("窗口编号", inc.window_code),
-            ("工号", inc.person_id or ""),
-            ("条款", inc.clause_code),
-            ("情形", inc.variant),
-            ("评定依据", inc.evidence_code),
-            ("依据说明", inc.reference),
-            ("备注", inc.note),
-        )
+    fields = (
+        ("窗口编号", inc.window_code),
+        ("工号", inc.person_id or ""),
+        ("条款", inc.clause_code),
+        ("情形", inc.variant),
+        ("评定依据", inc.evidence_code),
+        ("依据说明", inc.reference),
+        ("备注", inc.note),
     )
+    # The usual incident, checked at once: its texts together are no longer than the
+    # shortest limit, and one scan with the strictest pattern finds no hidden character.
+    joined = "".join([text for _, text in fields])
+    if len(joined) <= _SHORTEST_LIMIT and not _FORBIDDEN.search(joined):
+        return []
+    return text_problems(fields)
 
 
 def date_problem(day: date) -> str | None:
@@ -128,7 +145,7 @@ def date_problem(day: date) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class RowError:
     """One wrong cell (or row) of an imported sheet."""
 
@@ -274,7 +291,7 @@ def _as_number(code: str) -> Fraction | None:
 # --- a whole incident ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record
 class RosterView:
     """The roster as an incident check needs it."""
 
@@ -293,7 +310,10 @@ class RosterView:
         return cls({w.code: w for w in windows}, {p.id: p.name for p in people}, tuple(assignments))
 
     def assigned_on(self, person_id: str, window_code: str, day: date) -> bool:
-        return any(a.covers(day) for a in self._by_pair.get((person_id, window_code), ()))
+        for a in self._by_pair.get((person_id, window_code), ()):  # a loop: any() and a generator cost more
+            if a.covers(day):
+                return True
+        return False
 
 
 def check_incident(
@@ -307,75 +327,131 @@ def check_incident(
     A text that breaks a limit is the only problem reported for its column (the other
     messages would repeat the text, hidden characters and all).
     """
-    text = incident_text_problems(inc)
-    if text:
-        bad = {column for column, _ in text}
-        return text + [p for p in _check_incident(inc, standards, roster, evidence) if p[0] not in bad]
-    return _check_incident(inc, standards, roster, evidence)
+    return IncidentChecks(standards, roster, evidence)(inc)
 
 
-def _check_incident(inc, standards, roster, evidence) -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-    month = inc.month
-    out_of_range = date_problem(inc.date)
-    if out_of_range:
-        problems.append(("日期", out_of_range))
-    window = roster.windows.get(inc.window_code)
-    if not inc.window_code:
-        problems.append(("窗口编号", "窗口编号不能为空"))
-    elif window is None:
-        problems.append(("窗口编号", f"窗口 {inc.window_code} 不在人员名册中"))
-    elif not window.in_service_on(inc.date):
-        problems.append(("窗口编号", f"窗口 {inc.window_code} 在 {inc.date} 不在服务期内"))
+class IncidentChecks:
+    """check_incident for many incidents against one roster, standard set and evidence list.
 
-    found = standards.find_clause(inc.clause_code, month) if inc.clause_code else None
-    kind = None
-    if not inc.clause_code:
-        problems.append(("条款", "条款不能为空"))
-    elif found is None:
-        problems.append(("条款", f"评分标准中没有条款 {inc.clause_code}"))
-    else:
-        std, clause = found
-        kind = std.kind
-        if clause.is_computed:
-            problems.append(("条款", f"条款 {clause.code} 由系统计算，不能录入扣分"))
-        elif clause.has_variants:
-            if not inc.variant:
-                names = "、".join(v.name for v in clause.variants)
-                problems.append(("情形", f"条款 {clause.code} 须填写情形：{names}"))
-            elif clause.variant(inc.variant) is None:
-                names = "、".join(v.name for v in clause.variants)
-                problems.append(("情形", f"条款 {clause.code} 没有情形“{inc.variant}”，应为：{names}"))
-        elif inc.variant:
-            problems.append(("情形", f"条款 {clause.code} 没有情形之分，请留空"))
-        allowed = set(clause.evidence_codes) | {OTHER_EVIDENCE}
-        known = {e.code for e in evidence}
-        if not inc.evidence_code:
-            problems.append(("评定依据", "评定依据不能为空"))
-        elif inc.evidence_code not in known:
-            problems.append(("评定依据", f"没有评定依据“{inc.evidence_code}”"))
-        elif inc.evidence_code not in allowed:
-            names = {e.code: e.name for e in evidence}
-            ok = "、".join(names.get(c, c) for c in clause.evidence_codes) or "无"
-            problems.append(
-                ("评定依据", f"条款 {clause.code} 不能以“{names[inc.evidence_code]}”为依据，可用：{ok}、其他")
-            )
-        if inc.evidence_code == OTHER_EVIDENCE and not inc.reference.strip():
-            problems.append(("依据说明", "评定依据为“其他”时须填写依据说明"))
+    A ledger names the same days, windows, people and clauses row after row, so each part
+    of the check is worked out once per distinct input and remembered: the same problems,
+    in the same order, as checking every row from scratch.
+    """
 
-    if inc.person_id:
-        if inc.person_id not in roster.person_names:
-            problems.append(("工号", f"工号 {inc.person_id} 不在人员名册中"))
-        elif window is not None and not roster.assigned_on(inc.person_id, inc.window_code, inc.date):
-            problems.append(("工号", f"{roster.person_names[inc.person_id]}（{inc.person_id}）在 {inc.date} 不在窗口 {inc.window_code}"))
-    elif kind == STAFF:
-        problems.append(("工号", f"人员考评条款 {inc.clause_code} 须填写工号"))
+    def __init__(self, standards: StandardSet, roster: RosterView, evidence: Iterable[EvidenceType]):
+        self.standards = standards
+        self.roster = roster
+        self.evidence_names = {e.code: e.name for e in evidence}
+        self._days: dict = {}  # date -> (month, problems)
+        self._windows: dict = {}  # (window, date) -> problems
+        self._clauses: dict = {}  # (clause, month, variant, evidence, 依据说明 missing) -> (kind, problems)
+        self._people: dict = {}  # (person, window, date) -> problems
 
-    if inc.count <= 0:
-        problems.append(("次数", "次数必须是正整数"))
-    elif inc.count > COUNT_MAX:
-        problems.append(("次数", f"次数过大：{inc.count}，最多 {COUNT_MAX} 次，请核对"))
-    return problems
+    def __call__(self, inc: Incident) -> list[tuple[str, str]]:
+        text = incident_text_problems(inc)
+        problems = self._problems(inc)
+        if text:
+            bad = {column for column, _ in text}
+            return text + [p for p in problems if p[0] not in bad]
+        return problems
+
+    def _problems(self, inc: Incident) -> list[tuple[str, str]]:
+        day = inc.date
+        found = self._days.get(day)
+        if found is None:
+            problem = date_problem(day)
+            found = self._days[day] = (month_of(day), (("日期", problem),) if problem else ())
+        month, on_day = found
+
+        key = (inc.window_code, day)
+        at_window = self._windows.get(key)
+        if at_window is None:
+            at_window = self._windows[key] = _window_problems(self.roster, inc.window_code, day)
+
+        reference_missing = inc.evidence_code == OTHER_EVIDENCE and not inc.reference.strip()
+        key = (inc.clause_code, month, inc.variant, inc.evidence_code, reference_missing)
+        found = self._clauses.get(key)
+        if found is None:
+            found = self._clauses[key] = _clause_problems(self.standards, self.evidence_names, *key)
+        kind, of_clause = found
+
+        if inc.person_id:
+            key = (inc.person_id, inc.window_code, day)
+            of_person = self._people.get(key)
+            if of_person is None:
+                of_person = self._people[key] = _person_problems(self.roster, *key)
+        elif kind == STAFF:
+            of_person = (("工号", f"人员考评条款 {inc.clause_code} 须填写工号"),)
+        else:
+            of_person = ()
+
+        problems = [*on_day, *at_window, *of_clause, *of_person]
+        if inc.count <= 0:
+            problems.append(("次数", "次数必须是正整数"))
+        elif inc.count > COUNT_MAX:
+            problems.append(("次数", f"次数过大：{inc.count}，最多 {COUNT_MAX} 次，请核对"))
+        return problems
+
+
+def _window_problems(roster: RosterView, code: str, day: date) -> tuple[tuple[str, str], ...]:
+    window = roster.windows.get(code)
+    if not code:
+        return (("窗口编号", "窗口编号不能为空"),)
+    if window is None:
+        return (("窗口编号", f"窗口 {code} 不在人员名册中"),)
+    if not window.in_service_on(day):
+        return (("窗口编号", f"窗口 {code} 在 {day} 不在服务期内"),)
+    return ()
+
+
+def _clause_problems(
+    standards: StandardSet,
+    evidence_names: dict[str, str],
+    code: str,
+    month: str,
+    variant: str,
+    evidence_code: str,
+    reference_missing: bool,
+) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """(the clause's standard kind or None, problems with its clause, variant and evidence)."""
+    if not code:
+        return None, (("条款", "条款不能为空"),)
+    found = standards.find_clause(code, month)
+    if found is None:
+        return None, (("条款", f"评分标准中没有条款 {code}"),)
+    std, clause = found
+    problems = []
+    if clause.is_computed:
+        problems.append(("条款", f"条款 {clause.code} 由系统计算，不能录入扣分"))
+    elif clause.has_variants:
+        if not variant:
+            names = "、".join(v.name for v in clause.variants)
+            problems.append(("情形", f"条款 {clause.code} 须填写情形：{names}"))
+        elif clause.variant(variant) is None:
+            names = "、".join(v.name for v in clause.variants)
+            problems.append(("情形", f"条款 {clause.code} 没有情形“{variant}”，应为：{names}"))
+    elif variant:
+        problems.append(("情形", f"条款 {clause.code} 没有情形之分，请留空"))
+    if not evidence_code:
+        problems.append(("评定依据", "评定依据不能为空"))
+    elif evidence_code not in evidence_names:
+        problems.append(("评定依据", f"没有评定依据“{evidence_code}”"))
+    elif evidence_code not in clause.evidence_codes and evidence_code != OTHER_EVIDENCE:
+        ok = "、".join(evidence_names.get(c, c) for c in clause.evidence_codes) or "无"
+        problems.append(
+            ("评定依据", f"条款 {clause.code} 不能以“{evidence_names[evidence_code]}”为依据，可用：{ok}、其他")
+        )
+    if reference_missing:
+        problems.append(("依据说明", "评定依据为“其他”时须填写依据说明"))
+    return std.kind, tuple(problems)
+
+
+def _person_problems(roster: RosterView, person_id: str, window_code: str, day: date) -> tuple[tuple[str, str], ...]:
+    if person_id not in roster.person_names:
+        return (("工号", f"工号 {person_id} 不在人员名册中"),)
+    if window_code in roster.windows and not roster.assigned_on(person_id, window_code, day):
+        return (("工号", f"{roster.person_names[person_id]}（{person_id}）在 {day} 不在窗口 {window_code}"),)
+    return ()
 
 
 def evidence_code_from_text(text: str, evidence: Iterable[EvidenceType]) -> str | None:

@@ -257,7 +257,8 @@ def insert_incidents(incidents: list[dom_inc.Incident], standard_kinds: dict[str
     windows = dict(database.execute(ServiceWindow.select(ServiceWindow.code, ServiceWindow.id)))
     people = dict(database.execute(Person.select(Person.staff_no, Person.id)))
     evidence = dict(database.execute(EvidenceType.select(EvidenceType.code, EvidenceType.id)))
-    months = sorted({inc.month for inc in incidents})
+    one_a_day = {inc.date: inc for inc in incidents}.values()  # a ledger's rows share a few dozen days
+    months = sorted({inc.month for inc in one_a_day})
     for month in months:
         ensure_month_open(month)
     stamp = Incident.created_at.db_value(now())
