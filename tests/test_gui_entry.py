@@ -529,6 +529,28 @@ def test_saving_puts_the_one_row_into_the_table_and_tells_the_window(tab, qtbot,
     assert saved.voided and tab.model.row_at(0) == saved
 
 
+def test_a_month_read_since_the_last_change_is_shown_from_memory(tab, qtbot, monkeypatch):
+    """Switching back and forth re-reads nothing; any change (here another program's incident,
+    announced as the window announces it) makes the next switch read the month again."""
+    base_form(qtbot, tab)
+    press_enter(qtbot, tab)  # one row of ours, put into the table and remembered
+    calls = []
+    real_month = incident_service.month_incidents
+    monkeypatch.setattr(incident_service, "month_incidents", lambda *a, **k: calls.append(a[0]) or real_month(*a, **k))
+    tab.set_month("2026-11")
+    assert calls == ["2026-11"] and tab.model.rowCount() == 0
+    tab.set_month(MONTH)
+    assert calls == ["2026-11"] and tab.model.rowCount() == 1, "the month as the save left it, from memory"
+    tab.set_month("2026-11")
+    assert calls == ["2026-11"]
+    incident_service.add_incident(
+        incident_service.IncidentInput(date(2026, 10, 9), "W02", "3.1", 1, "E07", person_id=None)
+    )
+    tab.state.notify(INCIDENTS)  # the shown month is read again at once
+    tab.set_month(MONTH)
+    assert calls == ["2026-11", "2026-11", MONTH] and tab.model.rowCount() == 2
+
+
 def test_the_preview_coalesces_signals_and_never_runs_from_the_model(tab, qtbot, monkeypatch):
     base_form(qtbot, tab)
     calls = []

@@ -7,6 +7,7 @@ full what Enter would store. The month is the window's shared month (AppState).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer
@@ -43,6 +44,8 @@ def _pydate(value: QDate) -> date:
 
 
 class EntryTab(LazyRefresh, QWidget):
+    MONTHS_REMEMBERED = 3  # a busy month's rows are some 10 MB
+
     def __init__(self, parent: QWidget | None = None, state: AppState | None = None):
         super().__init__(parent)
         load_into(self, "entry_tab.ui")
@@ -72,6 +75,8 @@ class EntryTab(LazyRefresh, QWidget):
         self.editing_id: int | None = None
         self._own_change = False  # set while our own save is announced
         self._table = BackgroundCall(self, self._table_loaded, self._table_failed)
+        # The last months' rows by (month, data version): switching back and forth re-reads nothing.
+        self._month_rows: OrderedDict[tuple[str, int], list] = OrderedDict()
         self.closed = False
         self.duplicate_prompt: QMessageBox | None = None  # the open 重复 question, for tests
         self._standards = None
@@ -194,15 +199,30 @@ class EntryTab(LazyRefresh, QWidget):
 
     def _load_table_in_background(self) -> None:
         """A month of 10,000 incidents takes ~100 ms to read: read it in a worker, so the
-        window keeps painting; the table stays empty meanwhile (never another month's rows)."""
-        month = self.month
+        window keeps painting; the table stays empty meanwhile (never another month's rows).
+        A month read since the last change is shown from memory."""
+        key = (self.month, self.state.version)
+        known = self._month_rows.get(key)
+        if known is not None:
+            self._table.cancel()
+            self._month_rows.move_to_end(key)
+            self._table_loaded((key, known))
+            return
         self.model.set_rows([])
         self.countInfoLabel.setText("正在读取本月的扣分记录……")
-        self._table.start(lambda: incident_service.month_incidents(month))
+        self._table.start(lambda: (key, incident_service.month_incidents(key[0])))
 
-    def _table_loaded(self, rows) -> None:
-        self.model.set_rows(rows)
+    def _table_loaded(self, answer) -> None:
+        key, rows = answer
+        self._remember_rows(key, rows)
+        self.model.set_rows(rows)  # (the model keeps its own list: put_row never changes these)
         self._update_count_info()
+
+    def _remember_rows(self, key: tuple[str, int], rows: list) -> None:
+        self._month_rows[key] = rows
+        self._month_rows.move_to_end(key)
+        while len(self._month_rows) > self.MONTHS_REMEMBERED:
+            self._month_rows.popitem(last=False)
 
     def _table_failed(self, error: BaseException) -> None:
         self.countInfoLabel.setText(f"读取本月扣分记录失败：{error}")
@@ -540,6 +560,8 @@ class EntryTab(LazyRefresh, QWidget):
             self.state.notify(INCIDENTS)
         finally:
             self._own_change = False
+        if not self._table.busy():  # the table as it is now is the month at the new version
+            self._remember_rows((self.month, self.state.version), list(self.model.rows()))
         self._pending.discard(INCIDENTS)
         self._form_changed()
 
