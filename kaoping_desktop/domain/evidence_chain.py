@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from .records import record
@@ -177,11 +177,6 @@ def month_hash(snapshot: dict, identities: Iterable[Sequence]) -> MonthHash:
     return MonthHash(results_hash(snapshot), incidents_hash(identities))
 
 
-def identities_of(month: str, incidents: Iterable) -> Iterator[tuple]:
-    """The identities of a month's non-voided incidents among domain Incident objects."""
-    return (inc.identity() for inc in incidents if not inc.voided and inc.month == month)
-
-
 # --- codes ----------------------------------------------------------------------------
 
 
@@ -244,7 +239,6 @@ __all__ = [
     "incidents_hash",
     "month_document_keys",
     "MonthHash",
-    "identities_of",
     "month_hash",
     "normalise_code",
     "results_hash",

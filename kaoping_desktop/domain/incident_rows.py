@@ -139,16 +139,17 @@ def incident_rows(
     ]
 
 
-def printed_labels(incidents: Iterable[Incident], standards: StandardSet, evidence_names: Mapping[str, str]) -> dict:
+def printed_labels(
+    uses: Iterable[tuple[str, str]], month: str, standards: StandardSet, evidence_names: Mapping[str, str]
+) -> dict:
     """The clause texts and evidence names a month's sheets print, kept with its snapshot
-    when it is closed, so that rewording the catalogue later never changes a signed month."""
+    when it is closed, so that rewording the catalogue later never changes a signed month.
+    uses: (clause code, evidence code) of the month's non-voided incidents."""
     clauses: dict[str, str] = {}
     evidence: dict[str, str] = {}
-    for inc in incidents:
-        if inc.voided:
-            continue
-        if inc.clause_code not in clauses:
-            found = standards.find_clause(inc.clause_code, inc.month)
-            clauses[inc.clause_code] = found[1].text if found else ""
-        evidence[inc.evidence_code] = evidence_names.get(inc.evidence_code, inc.evidence_code)
+    for clause_code, evidence_code in uses:
+        if clause_code not in clauses:
+            found = standards.find_clause(clause_code, month)
+            clauses[clause_code] = found[1].text if found else ""
+        evidence[evidence_code] = evidence_names.get(evidence_code, evidence_code)
     return {"clauses": dict(sorted(clauses.items())), "evidence": dict(sorted(evidence.items()))}

@@ -94,12 +94,16 @@ def compute_figures(month: str) -> Figures:
     )
 
 
-def compute_details(figures: Figures) -> Details:
+def compute_details(figures: Figures, stale: Callable[[], bool] = lambda: False) -> Details | None:
+    """The month's incidents by window and the summary's code; None when `stale()` says
+    nobody wants them any more (checked between the two: a month switch waits for less)."""
     if not figures.evaluated:
         return Details({}, "")
     by_window: dict[str, list] = {}
     for row in incident_service.month_incidents(figures.month, include_voided=False):
         by_window.setdefault(row.window_code, []).append(row)
+    if stale():
+        return None
     result = figures.result
     code = services.month_verification_code(figures.month, result) if result.windows else ""
     return Details(by_window, code)
@@ -216,7 +220,10 @@ class _Job:
         if self.stale():
             return
         if DETAILS not in self.have:
-            self.relay.part(self.key, DETAILS, compute_details(figures))
+            details = compute_details(figures, self.stale)
+            if details is None:
+                return
+            self.relay.part(self.key, DETAILS, details)
         if self.stale():
             return
         if CHART not in self.have:

@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from ..domain.calendar import month_bounds, parse_month
-from ..domain.evidence_chain import MonthHash, identities_of, month_hash
+from ..domain.evidence_chain import MonthHash, month_hash
 from ..domain.results_io import closing_snapshot
 from ..domain.scoring import MonthResult
 from ..domain.standards import STAFF, WINDOW
@@ -32,13 +32,14 @@ def month_labels(month: str) -> dict:
     return (snapshot or {}).get("labels", {})
 
 
-def live_snapshot(result: MonthResult, incidents) -> dict:
-    """What closing the month now would store."""
+def live_snapshot(result: MonthResult) -> dict:
+    """What closing the month now would store: the results and the labels its sheets print."""
     standards = catalogue.load_standard_set()
     evidence = {e.code: e.name for e in catalogue.load_evidence()}
     from ..domain.incident_rows import printed_labels  # (not needed to score: loaded when used)
 
-    labels = printed_labels(incidents, standards, evidence)
+    uses = repository.month_label_uses(result.month)  # what is printed, not 10,000 rows of it
+    labels = printed_labels(uses, result.month, standards, evidence)
     return closing_snapshot(result, labels, repository.scoring_settings().scoring_part())
 
 
@@ -49,9 +50,9 @@ def month_content_hash(month: str, result: MonthResult | None = None) -> str:
     row = repository.month_row(month)
     if row is not None and row.closed and row.snapshot_hash:
         return row.snapshot_hash
-    incidents = month_incidents(month)
-    snapshot = _stored_snapshot(row) or live_snapshot(result or month_results(month), incidents)
-    return month_hash(snapshot, identities_of(month, incidents)).combined
+    # The incidents as the hash covers them, straight from SQL (as `check` reads them).
+    snapshot = _stored_snapshot(row) or live_snapshot(result or month_results(month))
+    return month_hash(snapshot, repository.month_identities(month)).combined
 
 
 def month_verification_code(month: str, result: MonthResult | None = None) -> str:
@@ -114,9 +115,8 @@ def close_month(month: str, keep_copy: bool = True) -> MonthResult:
             raise ClosingRefused(f"{month} 没有在岗窗口，无需锁定")
         if result.blocking_warnings:
             raise ClosingRefused(f"{month} 不能锁定：" + "；".join(result.blocking_warnings))
-        incidents = month_incidents(month)
-        snapshot = live_snapshot(result, incidents)
-        hashes = month_hash(snapshot, identities_of(month, incidents))
+        snapshot = live_snapshot(result)
+        hashes = month_hash(snapshot, repository.month_identities(month))
         repository.store_closed_month(
             month,
             snapshot,

@@ -221,6 +221,17 @@ def month_identities(month: str) -> list[tuple]:
     return _identity_rows(*month_bounds(month), include_voided=False)
 
 
+def month_label_uses(month: str) -> list[tuple[str, str]]:
+    """(clause code, evidence code) pairs of the month's non-voided incidents, each once:
+    what the month's sheets print labels for."""
+    first, last = month_bounds(month)
+    return database.execute_sql(
+        "SELECT DISTINCT i.clause_code, e.code FROM incident i JOIN evidence_type e ON e.id = i.evidence_type_id"
+        " WHERE i.date >= ? AND i.date <= ? AND i.voided = 0",
+        (first.isoformat(), last.isoformat()),
+    ).fetchall()
+
+
 def stored_identities(first: date, last: date) -> list[tuple]:
     """Incident.identity() of every stored incident dated first..last, voided ones too (formats.md:
     a ledger row identical to any stored incident is already present), in one query into tuples:
