@@ -319,12 +319,18 @@ def any_change(folder: Path, initial: dict) -> bool:
 
 def journal_of(name: str) -> Trigger:
     """The database `name` has begun a write transaction: its rollback journal appeared
-    (or, should the program move to WAL, its -wal file changed)."""
+    (or, should the program move to WAL, its -wal file changed), or the file itself changed
+    already: a short transaction's journal lives a few milliseconds, which a poller on a
+    busy machine can miss."""
 
     def began(folder: Path, initial: dict) -> bool:
         now = folder_state(folder)
         journal, wal = f"{name}-journal", f"{name}-wal"
-        return (journal in now and journal not in initial) or (wal in now and now[wal] != initial.get(wal))
+        return (
+            (journal in now and journal not in initial)
+            or (wal in now and now[wal] != initial.get(wal))
+            or (name in initial and now.get(name) != initial[name])
+        )
 
     return began
 
