@@ -1,9 +1,9 @@
 """The connection that the store's plain SQL (reads.py, audit_chain.py) goes through.
 
 The window and every command that writes open the file through peewee (models.py),
-which registers its per-thread connection here. A command that only reads
-(`results --month`) registers a plain sqlite3 connection instead and never loads
-peewee or the models: that import is a third of such a command's start-up.
+which registers its per-thread connection here. A command that needs no model layer
+(`results --month`, `backup`) registers a plain sqlite3 connection instead and never
+loads peewee or the models: that import is a third of such a command's start-up.
 """
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def bind(path: Path, connect: Callable[[], sqlite3.Connection]) -> None:
 
 
 def connect_plain(path: Path) -> None:
-    """One sqlite3 connection, set up as peewee's are (models.py), for a reading command."""
+    """One sqlite3 connection, set up as peewee's are (database.open_database), for a
+    command without the model layer."""
     global _plain
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA foreign_keys = 1")
@@ -98,5 +99,5 @@ def current_path() -> Path | None:
 
 
 def is_plain() -> bool:
-    """Opened for reading only (no model layer bound)?"""
+    """Opened with the plain connection (no model layer bound)?"""
     return _plain is not None
