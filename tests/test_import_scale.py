@@ -220,3 +220,28 @@ def test_the_collector_runs_again_after_an_import_whatever_its_outcome(db):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_tables_rows_carry_each_stored_field_in_its_place(db):
+    """The incident tables' rows are built positionally from one plain query and lookups of
+    codes and names (services.incidents._rows): every field lands where its name says."""
+    from kaoping_desktop.services import incidents as incident_service
+
+    ids = add_incidents(
+        [
+            Inc(date(2026, 10, 9), "W01", "3.1", 2, "E07", person_id="1002", reference="督办单 7", note="当场整改"),
+            Inc(date(2026, 10, 8), "W01", "4.4", 1, "E26", variant="红牌"),
+        ]
+    )
+    void_incident(ids[0], "录错")
+    rows = incident_service.month_incidents("2026-10")
+    assert [r.date for r in rows] == [date(2026, 10, 8), date(2026, 10, 9)]  # oldest first
+    late, early = rows[1], rows[0]
+    assert (late.id, late.window_code, late.window_name, late.person_id, late.person_name) == (
+        ids[0], "W01", "不动产登记窗口", "1002", "李四")
+    assert (late.kind, late.category_code, late.clause_code, late.variant, late.count) == ("window", "3", "3.1", "", 2)
+    assert (late.evidence_code, late.evidence_name, late.reference, late.note) == ("E07", "办件抽查", "督办单 7", "当场整改")
+    assert (late.voided, late.void_reason) == (True, "录错") and late.priced is not None and late.clause_text
+    assert (early.person_id, early.person_name, early.variant, early.voided, early.void_reason) == (None, "", "红牌", False, "")
+    assert incident_service.month_incidents("2026-10", include_voided=False) == [early]
+    assert incident_service.incident_row(ids[0]) == late
