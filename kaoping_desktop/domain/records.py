@@ -58,25 +58,24 @@ def _init_source(fields: list[_Field], post_init: bool) -> tuple[str, dict]:
     names: dict = {"_set": object.__setattr__, "_MISSING": _MISSING}
     params, body, values = ["self"], [], []
     for f in fields:
-        if f.init:
-            if f.default is not _MISSING:
-                names[f"_default_{f.name}"] = f.default
-                params.append(f"{f.name}=_default_{f.name}")
-            elif f.default_factory is not _MISSING:
-                names[f"_factory_{f.name}"] = f.default_factory
-                params.append(f"{f.name}=_MISSING")
-                body.append(f"if {f.name} is _MISSING: {f.name} = _factory_{f.name}()")
-            else:
-                if any("=" in p for p in params[1:]):
-                    raise TypeError(f"non-default argument {f.name!r} follows default argument")
-                params.append(f.name)
-            values.append(f"{f.name!r}: {f.name}")
+        default, factory = f"_default_{f.name}", f"_factory_{f.name}"
+        names[default], names[factory] = f.default, f.default_factory
+        if not f.init:  # from its factory or default, never passed
+            if f.default_factory is not _MISSING:
+                values.append(f"{f.name!r}: {factory}()")
+            elif f.default is not _MISSING:
+                values.append(f"{f.name!r}: {default}")
+            continue
+        if f.default is not _MISSING:
+            params.append(f"{f.name}={default}")
         elif f.default_factory is not _MISSING:
-            names[f"_factory_{f.name}"] = f.default_factory
-            values.append(f"{f.name!r}: _factory_{f.name}()")
-        elif f.default is not _MISSING:
-            names[f"_default_{f.name}"] = f.default
-            values.append(f"{f.name!r}: _default_{f.name}")
+            params.append(f"{f.name}=_MISSING")
+            body.append(f"if {f.name} is _MISSING: {f.name} = {factory}()")
+        elif any("=" in p for p in params[1:]):
+            raise TypeError(f"non-default argument {f.name!r} follows default argument")
+        else:
+            params.append(f.name)
+        values.append(f"{f.name!r}: {f.name}")
     body.append(f"_set(self, '__dict__', {{{', '.join(values)}}})")
     if post_init:
         body.append("self.__post_init__()")
