@@ -14,18 +14,10 @@ from ..domain.evidence_chain import AuditRecord
 from .audit_chain import AUDIT_COLUMNS as _AUDIT_COLUMNS
 from .audit_chain import append_audit, audit_records  # noqa: F401 (re-exported)
 from .models import IssuedDocument, ScoringMonth, database, now
-from .reads import StoredMonth, stored_month, unsealed_months  # noqa: F401 (re-exported)
-
+from .reads import StoredMonth, stored_month, stored_months, unsealed_months  # noqa: F401 (re-exported)
 
 
 # --- closed months --------------------------------------------------------------------
-
-
-def stored_months() -> list[StoredMonth]:
-    cursor = database.execute_sql(
-        "SELECT month, closed, results_json, snapshot_hash FROM scoring_month ORDER BY month"
-    )
-    return [StoredMonth(m, bool(c), r, h or "") for m, c, r, h in cursor]
 
 
 def set_snapshot_hash(month: str, digest: str) -> None:

@@ -167,11 +167,21 @@ def consequence_hits(month: str, clause_codes: set[str]) -> list[tuple[str, date
 StoredMonth = namedtuple("StoredMonth", "month closed results_json snapshot_hash")
 
 
+_STORED_MONTH_SQL = "SELECT month, closed, results_json, snapshot_hash FROM scoring_month"
+
+
+def _stored(row: tuple) -> StoredMonth:
+    month, closed, results_json, snapshot_hash = row
+    return StoredMonth(month, bool(closed), results_json, snapshot_hash or "")
+
+
 def stored_month(month: str) -> StoredMonth | None:
-    row = execute(
-        "SELECT month, closed, results_json, snapshot_hash FROM scoring_month WHERE month = ?", (month,)
-    ).fetchone()
-    return StoredMonth(row[0], bool(row[1]), row[2], row[3] or "") if row else None
+    row = execute(_STORED_MONTH_SQL + " WHERE month = ?", (month,)).fetchone()
+    return _stored(row) if row else None
+
+
+def stored_months() -> list[StoredMonth]:
+    return [_stored(row) for row in execute(_STORED_MONTH_SQL + " ORDER BY month")]
 
 
 def unsealed_months() -> list[str]:
