@@ -15,6 +15,7 @@ def round_half_up(value: Fraction, places: int = 2) -> Decimal:
     return Decimal(_rounded_units(value, places)).scaleb(-places)
 
 
+@lru_cache(maxsize=8192)  # the JSON asks for the same few hundred values as integers
 def _rounded_units(value: Fraction, places: int) -> int:
     """value × 10^places rounded half away from zero, in integers only (no Fraction steps)."""
     numerator, denominator = abs(value.numerator) * 10**places, value.denominator
@@ -35,16 +36,11 @@ def json_number(value: Fraction) -> int | float:
     The value is rounded exactly first; the float only carries the two-decimal
     result to the JSON text, where its shortest repr is exactly those digits.
     """
-    cents = _json_cents(value)
+    cents = _rounded_units(value, 2)
     if cents % 100 == 0:
         return cents // 100
     sign, cents = ("-" if cents < 0 else ""), abs(cents)
     return float(f"{sign}{cents // 100}.{cents % 100:02d}")  # the digits as text: exact
-
-
-@lru_cache(maxsize=8192)
-def _json_cents(value: Fraction) -> int:
-    return _rounded_units(value, 2)
 
 
 def to_text(value: Fraction) -> str:

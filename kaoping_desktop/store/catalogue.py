@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-
 from ..domain import standards as dom
 from ..domain.standards import STANDARD_KINDS
 from ..paths import resources_dir
